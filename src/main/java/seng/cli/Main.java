@@ -1,0 +1,6 @@
+package seng.cli;
+
+public final class Main {
+    public static void main(String[] args) {
+    }
+}
