@@ -1,0 +1,260 @@
+package seng.dtls;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.bouncycastle.tls.DTLSRequest;
+import org.bouncycastle.tls.DTLSVerifier;
+import org.bouncycastle.tls.DatagramSender;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.tinylog.Logger;
+
+/**
+ * One UDP port of the server. Its receiver thread answers ClientHellos with a stateless cookie
+ * (RFC 6347 section 4.2.1) and creates per-peer state only for a client that returned a valid
+ * cookie, so spoofed hellos cost one HMAC and one small reply. Every other datagram goes to the
+ * queue of the peer it came from.
+ */
+public final class DtlsEndpoint implements AutoCloseable {
+    private static final int MAX_DATAGRAM = 65_535;
+    private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_CONSECUTIVE_RECEIVE_ERRORS = 100;
+
+    private final DatagramChannel channel;
+    private final TlsCrypto crypto;
+    private final Consumer<PendingHandshake> onVerifiedClient;
+    private final DtlsSettings settings;
+    private final ConcurrentHashMap<SocketAddress, PeerTransport> peers = new ConcurrentHashMap<>();
+    private final EndpointCounters counters = new EndpointCounters();
+    private final Thread receiver;
+    private volatile DTLSVerifier verifier;
+    private volatile boolean closing;
+
+    private DtlsEndpoint(DatagramChannel channel, TlsCrypto crypto, DtlsSettings settings,
+            Consumer<PendingHandshake> onVerifiedClient) throws IOException {
+        this.channel = channel;
+        this.crypto = crypto;
+        this.settings = settings;
+        this.onVerifiedClient = onVerifiedClient;
+        this.verifier = new DTLSVerifier(crypto);
+        this.receiver = Thread.ofPlatform()
+                .name("seng-udp-" + localAddress().getPort())
+                .unstarted(this::receiveLoop);
+    }
+
+    /**
+     * Binds the port and starts its receiver thread.
+     *
+     * @param onVerifiedClient called on the receiver thread for every client that returned a valid
+     *     cookie; it must return quickly, typically by starting a virtual thread
+     */
+    public static DtlsEndpoint open(InetSocketAddress address, TlsCrypto crypto, DtlsSettings settings,
+            Consumer<PendingHandshake> onVerifiedClient) throws IOException {
+        DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            channel.bind(address);
+            channel.configureBlocking(false);
+            DtlsEndpoint endpoint = new DtlsEndpoint(channel, crypto, settings, onVerifiedClient);
+            endpoint.receiver.start();
+            return endpoint;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    public EndpointCounters counters() {
+        return counters;
+    }
+
+    /** Returns the number of peers with a verified cookie: handshaking or connected. */
+    public int peerCount() {
+        return peers.size();
+    }
+
+    /**
+     * Replaces the cookie secret. Cookies handed out before stay valid only until the client
+     * answers with them, so a rotation costs at most one more round trip for a client mid-exchange.
+     */
+    public void rotateCookieSecret() {
+        verifier = new DTLSVerifier(crypto);
+    }
+
+    DatagramChannel channel() {
+        return channel;
+    }
+
+    void forget(PeerTransport peer) {
+        peers.remove(peer.remote(), peer);
+    }
+
+    /**
+     * Receives on a non-blocking channel behind a selector. A blocking channel would be closed for
+     * every peer as soon as any thread that uses it for sending is interrupted, which is how a
+     * tunnel's threads are stopped; a non-blocking send never installs that interrupt hook.
+     */
+    private void receiveLoop() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+        byte[] datagram = new byte[MAX_DATAGRAM];
+        int consecutiveErrors = 0;
+        int port = channel.socket().getLocalPort();
+        Logger.debug("event=endpoint_receiver_started port={}", port);
+
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_READ);
+            while (!closing) {
+                try {
+                    selector.select();
+                    selector.selectedKeys().clear();
+                    InetSocketAddress from;
+                    while ((from = receiveInto(buffer)) != null) {
+                        int length = buffer.flip().remaining();
+                        buffer.get(datagram, 0, length);
+                        counters.datagramsReceived.increment();
+                        dispatch(from, datagram, length);
+                    }
+                    consecutiveErrors = 0;
+                } catch (ClosedChannelException | ClosedSelectorException e) {
+                    break;
+                } catch (IOException e) {
+                    counters.receiveErrors.increment();
+                    if (++consecutiveErrors >= MAX_CONSECUTIVE_RECEIVE_ERRORS) {
+                        Logger.error("event=endpoint_failed port={} error=\"{}\" action=\"receiver stopped after {} consecutive errors\"",
+                                port, e.getMessage(), consecutiveErrors);
+                        break;
+                    }
+                    Logger.warn("event=udp_receive_failed port={} error=\"{}\"", port, e.getMessage());
+                    pause(10L * consecutiveErrors);
+                }
+            }
+        } catch (IOException e) {
+            Logger.error("event=endpoint_failed port={} error=\"cannot open a selector: {}\"", port, e.getMessage());
+        }
+        Logger.debug("event=endpoint_receiver_stopped port={}", port);
+    }
+
+    private InetSocketAddress receiveInto(ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        return (InetSocketAddress) channel.receive(buffer);
+    }
+
+    private void dispatch(InetSocketAddress from, byte[] datagram, int length) {
+        PeerTransport peer = peers.get(from);
+
+        if (DatagramInspector.isClientHello(datagram, length) && (peer == null || peer.isHandshakeComplete())) {
+            verifyClientHello(from, datagram, length);
+            return;
+        }
+        if (peer == null) {
+            counters.unknownPeerDrops.increment();
+            return;
+        }
+        if (!peer.isHandshakeComplete() && DatagramInspector.announcesOversizedHandshake(datagram, length)) {
+            counters.oversizedHandshakeDrops.increment();
+            Logger.trace("event=datagram_dropped reason=oversized_handshake peer={}", from);
+            return;
+        }
+        if (!peer.deliver(Arrays.copyOf(datagram, length))) {
+            counters.queueFullDrops.increment();
+        }
+    }
+
+    /**
+     * Runs the cookie exchange for a ClientHello from an address without a handshake in progress.
+     * A client that restarts from the same address and port replaces its old session.
+     */
+    private void verifyClientHello(InetSocketAddress from, byte[] datagram, int length) {
+        DatagramSender cookieSender = new CookieSender(from);
+        DTLSRequest request = verifier.verifyRequest(clientId(from), datagram, 0, length, cookieSender);
+        if (request == null) {
+            return;
+        }
+        counters.helloVerified.increment();
+
+        if (peers.size() >= settings.maxPeers() && !peers.containsKey(from)) {
+            counters.peerLimitDrops.increment();
+            Logger.warn("event=client_rejected peer={} reason=peer_limit limit={}", from, settings.maxPeers());
+            return;
+        }
+
+        PeerTransport fresh = new PeerTransport(this, from, settings.peerQueueCapacity());
+        PeerTransport replaced = peers.put(from, fresh);
+        if (replaced != null) {
+            Logger.info("event=session_replaced peer={} reason=\"new ClientHello from the same address and port\"", from);
+            replaced.close();
+        }
+        onVerifiedClient.accept(new PendingHandshake(fresh, request));
+    }
+
+    private static byte[] clientId(InetSocketAddress from) {
+        byte[] address = from.getAddress().getAddress();
+        byte[] id = Arrays.copyOf(address, address.length + 2);
+        id[address.length] = (byte) (from.getPort() >>> 8);
+        id[address.length + 1] = (byte) from.getPort();
+        return id;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops receiving, closes every peer transport and the socket, and waits for the receiver
+     * thread. Idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        closing = true;
+        channel.close();
+        for (PeerTransport peer : peers.values()) {
+            peer.close();
+        }
+        try {
+            receiver.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sends HelloVerifyRequests for the verifier, counting them. */
+    private final class CookieSender implements DatagramSender {
+        private final InetSocketAddress to;
+
+        CookieSender(InetSocketAddress to) {
+            this.to = to;
+        }
+
+        @Override
+        public int getSendLimit() {
+            return PeerTransport.SEND_LIMIT;
+        }
+
+        @Override
+        public void send(byte[] buffer, int offset, int length) throws IOException {
+            counters.cookiesSent.increment();
+            channel.send(ByteBuffer.wrap(buffer, offset, length), to);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package seng.dtls;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.bouncycastle.tls.DatagramTransport;
+import org.tinylog.Logger;
+
+/**
+ * The datagrams of one remote address on one endpoint, as Bouncy Castle's DTLS code pulls them.
+ * The endpoint's receiver thread pushes; the peer's own virtual thread pulls. Sends go straight
+ * to the shared channel.
+ */
+final class PeerTransport implements DatagramTransport {
+    /** The client's Certificate message is 4–6 KB and may come in one datagram when the path allows it. */
+    static final int HANDSHAKE_RECEIVE_LIMIT = 32 * 1024;
+    /** One tunnel packet of up to 1500 bytes plus the record overhead. */
+    static final int DATA_RECEIVE_LIMIT = 2048;
+    /** Clients set a 1500-byte link MTU: IPv4 and UDP headers leave 1472 bytes for a datagram. */
+    static final int SEND_LIMIT = 1472;
+
+    private static final byte[] WAKE_UP = new byte[0];
+
+    private final DtlsEndpoint endpoint;
+    private final InetSocketAddress remote;
+    private final ArrayBlockingQueue<byte[]> inbound;
+    private volatile boolean handshakeComplete;
+    private volatile boolean closed;
+
+    PeerTransport(DtlsEndpoint endpoint, InetSocketAddress remote, int queueCapacity) {
+        this.endpoint = endpoint;
+        this.remote = remote;
+        this.inbound = new ArrayBlockingQueue<>(queueCapacity);
+    }
+
+    InetSocketAddress remote() {
+        return remote;
+    }
+
+    boolean isHandshakeComplete() {
+        return handshakeComplete;
+    }
+
+    void markHandshakeComplete() {
+        handshakeComplete = true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Queues a datagram for the peer's thread; a full queue drops it, as a full socket buffer would. */
+    boolean deliver(byte[] datagram) {
+        return !closed && inbound.offer(datagram);
+    }
+
+    @Override
+    public int getReceiveLimit() {
+        return handshakeComplete ? DATA_RECEIVE_LIMIT : HANDSHAKE_RECEIVE_LIMIT;
+    }
+
+    @Override
+    public int getSendLimit() {
+        return SEND_LIMIT;
+    }
+
+    /**
+     * Waits for the next datagram. Bouncy Castle keeps calling this after a close_notify until its
+     * wait ends, so a closed transport throws instead of returning -1, which would make it spin.
+     */
+    @Override
+    public int receive(byte[] buffer, int offset, int length, int waitMillis) throws IOException {
+        byte[] datagram;
+        try {
+            datagram = waitMillis == 0 ? inbound.take() : inbound.poll(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a datagram from " + remote);
+        }
+        if (closed) {
+            throw new TransportClosedException(remote);
+        }
+        if (datagram == null) {
+            return -1;
+        }
+
+        // A datagram longer than the caller's limit is reported with its true length so Bouncy
+        // Castle discards it instead of reading a truncated record.
+        System.arraycopy(datagram, 0, buffer, offset, Math.min(length, datagram.length));
+        return datagram.length;
+    }
+
+    /**
+     * Sends one datagram without blocking. A full socket buffer drops it, and errors are counted
+     * and swallowed, because Bouncy Castle fails the whole DTLS connection on any exception from
+     * here; DTLS treats the datagram as lost, which it is.
+     */
+    @Override
+    public void send(byte[] buffer, int offset, int length) throws IOException {
+        if (closed) {
+            throw new TransportClosedException(remote);
+        }
+        try {
+            if (endpoint.channel().send(ByteBuffer.wrap(buffer, offset, length), remote) == 0) {
+                endpoint.counters().sendBufferFullDrops.increment();
+            }
+        } catch (IOException e) {
+            if (!endpoint.channel().isOpen()) {
+                throw new TransportClosedException(remote);
+            }
+            endpoint.counters().sendErrors.increment();
+            Logger.trace("event=udp_send_failed peer={} error=\"{}\"", remote, e.getMessage());
+        }
+    }
+
+    /** Closes this transport and wakes a thread blocked in {@link #receive}. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inbound.clear();
+        inbound.offer(WAKE_UP);
+        endpoint.forget(this);
+    }
+}

@@ -1,0 +1,82 @@
+package seng.pool;
+
+import seng.ip.Ipv4Address;
+
+/**
+ * An enclave subnetwork: the addresses of one prefix, minus the network address, the broadcast
+ * address and the gateway address, which are never handed to an enclave.
+ *
+ * @param id the database row id, or 0 for the built-in default subnetwork
+ */
+public record Subnet(int id, int network, int prefixLength, int gateway) {
+    public static final int MIN_PREFIX_LENGTH = 8;
+    public static final int MAX_PREFIX_LENGTH = 30;
+
+    public Subnet {
+        if (prefixLength < MIN_PREFIX_LENGTH || prefixLength > MAX_PREFIX_LENGTH) {
+            throw new IllegalArgumentException("invalid enclave subnetwork " + Ipv4Address.format(network) + "/"
+                    + prefixLength + ": the prefix length must be from /" + MIN_PREFIX_LENGTH + " to /" + MAX_PREFIX_LENGTH);
+        }
+        int netmask = Ipv4Address.netmask(prefixLength);
+        if ((network & ~netmask) != 0) {
+            throw new IllegalArgumentException("invalid enclave subnetwork " + Ipv4Address.format(network) + "/"
+                    + prefixLength + ": host bits are set; the network address is " + Ipv4Address.format(network & netmask));
+        }
+        if ((gateway & netmask) != network || gateway == network || gateway == (network | ~netmask)) {
+            throw new IllegalArgumentException("invalid gateway " + Ipv4Address.format(gateway) + " for enclave subnetwork "
+                    + Ipv4Address.format(network) + "/" + prefixLength + ": it must be a host address inside the subnetwork");
+        }
+    }
+
+    /** Parses {@code a.b.c.d/n} with the gateway given separately. */
+    public static Subnet parse(int id, String cidr, String gateway) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("invalid subnetwork '" + cidr + "': expected CIDR notation such as 192.168.28.0/24");
+        }
+        int prefixLength;
+        try {
+            prefixLength = Integer.parseInt(cidr.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid subnetwork '" + cidr + "': the prefix length is not a number");
+        }
+        return new Subnet(id, Ipv4Address.parse(cidr.substring(0, slash)), prefixLength, Ipv4Address.parse(gateway));
+    }
+
+    public int netmask() {
+        return Ipv4Address.netmask(prefixLength);
+    }
+
+    public int broadcast() {
+        return network | ~netmask();
+    }
+
+    /** Returns the number of addresses in the prefix, network and broadcast included. */
+    public int size() {
+        return 1 << (32 - prefixLength);
+    }
+
+    /** Returns how many enclaves the subnetwork can hold at once. */
+    public int capacity() {
+        return size() - 3;
+    }
+
+    public boolean contains(int address) {
+        return (address & netmask()) == network;
+    }
+
+    /** Returns the position of an address inside the prefix: 0 for the network address. */
+    public int offsetOf(int address) {
+        return address - network;
+    }
+
+    public boolean overlaps(Subnet other) {
+        int widerMask = Ipv4Address.netmask(Math.min(prefixLength, other.prefixLength));
+        return (network & widerMask) == (other.network & widerMask);
+    }
+
+    @Override
+    public String toString() {
+        return Ipv4Address.format(network) + "/" + prefixLength;
+    }
+}
