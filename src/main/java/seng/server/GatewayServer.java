@@ -1,0 +1,262 @@
+package seng.server;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.tinylog.Logger;
+
+import seng.attest.EvidenceVerifier;
+import seng.dtls.DtlsEndpoint;
+import seng.dtls.DtlsServerConfig;
+import seng.dtls.PendingHandshake;
+import seng.gateway.Gateway;
+import seng.pool.AddressPool;
+import seng.pool.AddressTable;
+import seng.pool.EnclaveNetwork;
+import seng.tunnel.ApplicationTunnel;
+import seng.tunnel.GatewayReader;
+import seng.tunnel.PairingRegistry;
+import seng.tunnel.TrafficCounters;
+
+/**
+ * A running SENG gateway server: two DTLS endpoints, the gateway with its reader thread, and one
+ * virtual thread per client. {@link #start} opens everything or nothing; {@link #close} stops
+ * everything in reverse order and can be called more than once.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final int PORT_PAIR_ATTEMPTS = 50;
+    private static final Duration SESSION_STOP_GRACE = Duration.ofSeconds(5);
+
+    private final ServerConfig config;
+    private final SessionContext context;
+    private final ExecutorService sessions;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private DtlsEndpoint tunnel1Endpoint;
+    private DtlsEndpoint tunnel2Endpoint;
+    private Thread gatewayReader;
+    private volatile boolean closed;
+
+    private GatewayServer(ServerConfig config, SessionContext context) {
+        this.config = config;
+        this.context = context;
+        this.sessions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
+                .name("seng-session-", 0)
+                .uncaughtExceptionHandler((thread, error) ->
+                        Logger.error(error, "event=session_crashed thread={} error=\"{}\"", thread.getName(), error))
+                .factory());
+    }
+
+    public static GatewayServer start(ServerConfig config) throws IOException {
+        EnclaveNetwork network = config.network();
+        AdmissionPolicy admission = config.admissionPolicy() != null
+                ? config.admissionPolicy()
+                : new OpenAdmission(firstPool(network));
+
+        Gateway gateway = config.gatewayFactory().open(network);
+        SessionContext context = new SessionContext(
+                DtlsServerConfig.create(config.credentials(), config.dtlsSettings()),
+                new EvidenceVerifier(config.trustPolicy(), config.clock()),
+                admission,
+                new PairingRegistry(),
+                new AddressTable<>(),
+                ConcurrentHashMap.newKeySet(),
+                gateway,
+                config.tunnelSettings(),
+                config.pairingTimeout(),
+                new TrafficCounters(),
+                new HandshakeCounters());
+
+        GatewayServer server = new GatewayServer(config, context);
+        server.opened.add(gateway);
+        try {
+            server.openEndpoints();
+            server.startGatewayReader();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        Logger.info("event=server_started tunnel1={} tunnel2={} gateway={} subnets={} admission={}",
+                server.tunnel1Address(), server.tunnel2Address(), gateway.name(), network.pools().stream()
+                        .map(pool -> pool.subnet().toString()).toList(),
+                config.admissionPolicy() == null ? "any attested enclave" : "allowlist");
+        return server;
+    }
+
+    private static AddressPool firstPool(EnclaveNetwork network) {
+        return network.pools().stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no enclave subnetwork configured"));
+    }
+
+    /** Binds P and P + 1; with port 0, tries random pairs until both are free. */
+    private void openEndpoints() throws IOException {
+        InetSocketAddress requested = config.tunnelAddress();
+        if (requested.getPort() != 0) {
+            bindPair(requested.getPort());
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                bindPair(ThreadLocalRandom.current().nextInt(20_000, 60_000) & ~1);
+                return;
+            } catch (BindException e) {
+                if (attempt == PORT_PAIR_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void bindPair(int port) throws IOException {
+        InetSocketAddress host = config.tunnelAddress();
+        DtlsEndpoint first = open(new InetSocketAddress(host.getAddress(), port), this::startTunnel1Session);
+        try {
+            tunnel2Endpoint = open(new InetSocketAddress(host.getAddress(), port + 1), this::startTunnel2Session);
+        } catch (IOException | RuntimeException e) {
+            first.close();
+            throw e;
+        }
+        tunnel1Endpoint = first;
+        opened.add(tunnel1Endpoint);
+        opened.add(tunnel2Endpoint);
+    }
+
+    private DtlsEndpoint open(InetSocketAddress address, Consumer<PendingHandshake> onVerifiedClient) throws IOException {
+        try {
+            return DtlsEndpoint.open(address, context.dtls().crypto(), config.dtlsSettings(), onVerifiedClient);
+        } catch (BindException e) {
+            BindException named = new BindException("cannot bind UDP " + address + ": " + e.getMessage());
+            named.initCause(e);
+            throw named;
+        }
+    }
+
+    private void startGatewayReader() {
+        GatewayReader reader = new GatewayReader(context.gateway(), context.addressTable(), context.traffic(),
+                () -> Thread.ofVirtual().start(this::close));
+        gatewayReader = Thread.ofPlatform().name("seng-gateway-reader").daemon(true).start(reader);
+    }
+
+    private void startTunnel1Session(PendingHandshake pending) {
+        startSession(pending, () -> new Tunnel1Session(context, pending).run());
+    }
+
+    private void startTunnel2Session(PendingHandshake pending) {
+        startSession(pending, () -> new Tunnel2Session(context, pending).run());
+    }
+
+    private void startSession(PendingHandshake pending, Runnable session) {
+        if (closed) {
+            pending.abandon();
+            return;
+        }
+        try {
+            sessions.execute(session);
+        } catch (RejectedExecutionException e) {
+            pending.abandon();
+        }
+    }
+
+    public InetSocketAddress tunnel1Address() {
+        return localAddress(tunnel1Endpoint);
+    }
+
+    public InetSocketAddress tunnel2Address() {
+        return localAddress(tunnel2Endpoint);
+    }
+
+    private static InetSocketAddress localAddress(DtlsEndpoint endpoint) {
+        try {
+            return endpoint.localAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("endpoint is closed", e);
+        }
+    }
+
+    public TrafficCounters traffic() {
+        return context.traffic();
+    }
+
+    public HandshakeCounters handshakes() {
+        return context.handshakes();
+    }
+
+    public EnclaveNetwork network() {
+        return config.network();
+    }
+
+    public Gateway gateway() {
+        return context.gateway();
+    }
+
+    /** Returns the application tunnels in their data phase now. */
+    public List<ApplicationTunnel> tunnels() {
+        return List.copyOf(context.activeTunnels());
+    }
+
+    public DtlsEndpoint tunnel1Endpoint() {
+        return tunnel1Endpoint;
+    }
+
+    public DtlsEndpoint tunnel2Endpoint() {
+        return tunnel2Endpoint;
+    }
+
+    /**
+     * Stops the server: no new clients, close_notify on both tunnels of every application tunnel,
+     * sessions stopped (addresses freed by their own cleanup), then the sockets and the gateway.
+     * Every step runs even if an earlier one fails; the failures are thrown together at the end.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        int tunnelCount = context.activeTunnels().size();
+
+        for (ApplicationTunnel tunnel : Set.copyOf(context.activeTunnels())) {
+            tunnel.close("server_shutdown");
+        }
+        sessions.shutdownNow();
+        try {
+            if (!sessions.awaitTermination(SESSION_STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                Logger.warn("event=shutdown_slow detail=\"client sessions still running after {} s\"",
+                        SESSION_STOP_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+
+        RuntimeException failures = new RuntimeException("server shutdown failed");
+        for (AutoCloseable resource : opened.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failures.addSuppressed(e);
+            }
+        }
+        if (gatewayReader != null) {
+            try {
+                gatewayReader.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Logger.info("event=server_stopped tunnels_closed={}", tunnelCount);
+        if (failures.getSuppressed().length > 0) {
+            throw failures;
+        }
+    }
+}
