@@ -9,7 +9,8 @@ import java.io.IOException;
 public interface Gateway extends AutoCloseable {
 
     /**
-     * Blocks until one IPv4 packet is available and copies it into {@code buffer}.
+     * Blocks until one IPv4 packet is available and copies it into {@code buffer}. A packet longer
+     * than {@code buffer} is skipped and counted, so pass a buffer of at least {@link #mtu} bytes.
      *
      * @return the packet length, which is at most {@code buffer.length}
      * @throws java.nio.channels.ClosedChannelException once {@link #close} was called, also to a
