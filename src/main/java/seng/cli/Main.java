@@ -1,6 +1,29 @@
 package seng.cli;
 
+import java.util.Arrays;
+
+/**
+ * Entry point of the jar. The first argument picks a command; anything else starts the server
+ * with the command line of the Go server: {@code [options] <tunnel_ipv4> <tunnel_port>}.
+ */
 public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    private Main() {
+    }
+
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        String command = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        return switch (command) {
+            case "demo" -> new DemoCommand().run(rest);
+            default -> new ServerCommand().run(args);
+        };
     }
 }

@@ -150,6 +150,33 @@ public final class SimulatedEnclave implements AutoCloseable {
     }
 
     /**
+     * Acts as the enclave's network stack for a while: answers echo requests addressed to this
+     * enclave, as lwIP in a real SENG client does, and discards everything else.
+     *
+     * @return how many requests were answered before {@code count} was reached or the time ran out
+     */
+    public int answerEchoRequests(int count, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] buffer = new byte[2048];
+        int answered = 0;
+        while (answered < count) {
+            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
+            if (remainingMillis <= 0) {
+                break;
+            }
+            int length = receive(buffer, Duration.ofMillis(remainingMillis));
+            if (length > 0 && IcmpEcho.isEcho(buffer, length, IcmpEcho.TYPE_ECHO_REQUEST)
+                    && seng.ip.Ipv4Packet.destination(buffer) == address()) {
+                byte[] reply = Arrays.copyOf(buffer, length);
+                IcmpEcho.turnIntoReply(reply, length);
+                send(reply);
+                answered++;
+            }
+        }
+        return answered;
+    }
+
+    /**
      * Waits until the server ends tunnel #2, reading and discarding packets meanwhile.
      *
      * @return true if the server sent close_notify within the timeout

@@ -21,6 +21,8 @@ import org.bouncycastle.tls.DatagramSender;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.tinylog.Logger;
 
+import seng.ip.HostPort;
+
 /**
  * One UDP port of the server. Its receiver thread answers ClientHellos with a stateless cookie
  * (RFC 6347 section 4.2.1) and creates per-peer state only for a client that returned a valid
@@ -33,6 +35,7 @@ public final class DtlsEndpoint implements AutoCloseable {
     private static final int MAX_CONSECUTIVE_RECEIVE_ERRORS = 100;
 
     private final DatagramChannel channel;
+    private final Selector selector;
     private final TlsCrypto crypto;
     private final Consumer<PendingHandshake> onVerifiedClient;
     private final DtlsSettings settings;
@@ -42,9 +45,10 @@ public final class DtlsEndpoint implements AutoCloseable {
     private volatile DTLSVerifier verifier;
     private volatile boolean closing;
 
-    private DtlsEndpoint(DatagramChannel channel, TlsCrypto crypto, DtlsSettings settings,
+    private DtlsEndpoint(DatagramChannel channel, Selector selector, TlsCrypto crypto, DtlsSettings settings,
             Consumer<PendingHandshake> onVerifiedClient) throws IOException {
         this.channel = channel;
+        this.selector = selector;
         this.crypto = crypto;
         this.settings = settings;
         this.onVerifiedClient = onVerifiedClient;
@@ -63,15 +67,21 @@ public final class DtlsEndpoint implements AutoCloseable {
     public static DtlsEndpoint open(InetSocketAddress address, TlsCrypto crypto, DtlsSettings settings,
             Consumer<PendingHandshake> onVerifiedClient) throws IOException {
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        Selector selector = null;
         try {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
             channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
             channel.bind(address);
             channel.configureBlocking(false);
-            DtlsEndpoint endpoint = new DtlsEndpoint(channel, crypto, settings, onVerifiedClient);
+            selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_READ);
+            DtlsEndpoint endpoint = new DtlsEndpoint(channel, selector, crypto, settings, onVerifiedClient);
             endpoint.receiver.start();
             return endpoint;
         } catch (IOException | RuntimeException e) {
+            if (selector != null) {
+                selector.close();
+            }
             channel.close();
             throw e;
         }
@@ -118,8 +128,7 @@ public final class DtlsEndpoint implements AutoCloseable {
         int port = channel.socket().getLocalPort();
         Logger.debug("event=endpoint_receiver_started port={}", port);
 
-        try (Selector selector = Selector.open()) {
-            channel.register(selector, SelectionKey.OP_READ);
+        try (selector) {
             while (!closing) {
                 try {
                     selector.select();
@@ -146,7 +155,7 @@ public final class DtlsEndpoint implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            Logger.error("event=endpoint_failed port={} error=\"cannot open a selector: {}\"", port, e.getMessage());
+            Logger.warn("event=selector_close_failed port={} error=\"{}\"", port, e.getMessage());
         }
         Logger.debug("event=endpoint_receiver_stopped port={}", port);
     }
@@ -169,7 +178,7 @@ public final class DtlsEndpoint implements AutoCloseable {
         }
         if (!peer.isHandshakeComplete() && DatagramInspector.announcesOversizedHandshake(datagram, length)) {
             counters.oversizedHandshakeDrops.increment();
-            Logger.trace("event=datagram_dropped reason=oversized_handshake peer={}", from);
+            Logger.trace("event=datagram_dropped reason=oversized_handshake peer={}", HostPort.format(from));
             return;
         }
         if (!peer.deliver(Arrays.copyOf(datagram, length))) {
@@ -191,14 +200,15 @@ public final class DtlsEndpoint implements AutoCloseable {
 
         if (peers.size() >= settings.maxPeers() && !peers.containsKey(from)) {
             counters.peerLimitDrops.increment();
-            Logger.warn("event=client_rejected peer={} reason=peer_limit limit={}", from, settings.maxPeers());
+            Logger.warn("event=client_rejected peer={} reason=peer_limit limit={}", HostPort.format(from), settings.maxPeers());
             return;
         }
 
         PeerTransport fresh = new PeerTransport(this, from, settings.peerQueueCapacity());
         PeerTransport replaced = peers.put(from, fresh);
         if (replaced != null) {
-            Logger.info("event=session_replaced peer={} reason=\"new ClientHello from the same address and port\"", from);
+            Logger.info("event=session_replaced peer={} reason=\"new ClientHello from the same address and port\"",
+                    HostPort.format(from));
             replaced.close();
         }
         onVerifiedClient.accept(new PendingHandshake(fresh, request));
@@ -227,6 +237,7 @@ public final class DtlsEndpoint implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closing = true;
+        selector.wakeup();
         channel.close();
         for (PeerTransport peer : peers.values()) {
             peer.close();

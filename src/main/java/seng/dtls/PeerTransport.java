@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.DatagramTransport;
 import org.tinylog.Logger;
 
+import seng.ip.HostPort;
+
 /**
  * The datagrams of one remote address on one endpoint, as Bouncy Castle's DTLS code pulls them.
  * The endpoint's receiver thread pushes; the peer's own virtual thread pulls. Sends go straight
@@ -113,7 +115,7 @@ final class PeerTransport implements DatagramTransport {
                 throw new TransportClosedException(remote);
             }
             endpoint.counters().sendErrors.increment();
-            Logger.trace("event=udp_send_failed peer={} error=\"{}\"", remote, e.getMessage());
+            Logger.trace("event=udp_send_failed peer={} error=\"{}\"", HostPort.format(remote), e.getMessage());
         }
     }
 

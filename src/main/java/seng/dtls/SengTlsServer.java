@@ -19,6 +19,8 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.tinylog.Logger;
 
+import seng.ip.HostPort;
+
 /**
  * The DTLS 1.2 server side of one tunnel handshake, as the SENG clients expect it: one ECDHE
  * suite, a mandatory client certificate whose chain is not validated (its attestation evidence
@@ -143,7 +145,7 @@ final class SengTlsServer<T> extends DefaultTlsServer {
     @Override
     public void notifyAlertRaised(short alertLevel, short alertDescription, String message, Throwable cause) {
         if (alertDescription != AlertDescription.close_notify) {
-            Logger.debug("event=alert_sent peer={} level={} alert={} detail=\"{}\"", peer,
+            Logger.debug("event=alert_sent peer={} level={} alert={} detail=\"{}\"", HostPort.format(peer),
                     AlertLevel.getName(alertLevel), AlertDescription.getName(alertDescription), message);
         }
     }
@@ -155,7 +157,7 @@ final class SengTlsServer<T> extends DefaultTlsServer {
         } else if (alertLevel == AlertLevel.fatal) {
             fatalAlertReceived = alertDescription;
         }
-        Logger.debug("event=alert_received peer={} level={} alert={}", peer,
+        Logger.debug("event=alert_received peer={} level={} alert={}", HostPort.format(peer),
                 AlertLevel.getName(alertLevel), AlertDescription.getName(alertDescription));
     }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import org.tinylog.Logger;
 
 import seng.attest.Attestation;
+import seng.ip.HostPort;
 import seng.ip.Ipv4Address;
 import seng.tunnel.ApplicationTunnel;
 import seng.tunnel.DropReason;
@@ -23,7 +24,7 @@ final class AuditLog {
     static void admitted(int tunnel, InetSocketAddress peer, Attestation attestation, String appName, int address) {
         Logger.info("event=admission decision=admitted reason=- tunnel={} peer={} app={} mrenclave={} mrsigner={}"
                         + " quote_status={} advisory_ids={} enclave={}",
-                tunnel, peer, orDash(appName), attestation.mrEnclaveHex(), attestation.mrSignerHex(),
+                tunnel, HostPort.format(peer), orDash(appName), attestation.mrEnclaveHex(), attestation.mrSignerHex(),
                 attestation.quoteStatus(), advisoryIds(attestation), Ipv4Address.format(address));
     }
 
@@ -31,7 +32,7 @@ final class AuditLog {
     static void refused(int tunnel, InetSocketAddress peer, Attestation attestation, String reason, String detail) {
         Logger.info("event=admission decision=refused reason={} tunnel={} peer={} app=- mrenclave={} mrsigner={}"
                         + " quote_status={} advisory_ids={} enclave=- detail=\"{}\"",
-                reason, tunnel, peer,
+                reason, tunnel, HostPort.format(peer),
                 attestation == null ? "-" : attestation.mrEnclaveHex(),
                 attestation == null ? "-" : attestation.mrSignerHex(),
                 attestation == null ? "-" : attestation.quoteStatus(),
@@ -51,7 +52,7 @@ final class AuditLog {
         }
         Logger.info("event=tunnel_ended reason={} enclave={} peer={} app={} mrenclave={} duration_s={}"
                         + " packets_from_enclave={} bytes_from_enclave={} packets_to_enclave={} bytes_to_enclave={} drops={}",
-                reason, Ipv4Address.format(tunnel.info().enclaveAddress()), tunnel.info().tunnel1Peer(),
+                reason, Ipv4Address.format(tunnel.info().enclaveAddress()), HostPort.format(tunnel.info().tunnel1Peer()),
                 orDash(tunnel.info().appName()), tunnel.info().mrEnclave(),
                 Duration.between(since, Instant.now()).toMillis() / 1000.0,
                 counters.packetsFromEnclaves.sum(), counters.bytesFromEnclaves.sum(),

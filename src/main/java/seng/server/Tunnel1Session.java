@@ -15,6 +15,7 @@ import seng.dtls.ClientRejectedException;
 import seng.dtls.DtlsConnection;
 import seng.dtls.HandshakeFailedException;
 import seng.dtls.PendingHandshake;
+import seng.ip.HostPort;
 import seng.ip.Ipv4Address;
 import seng.pool.AddressPool;
 import seng.tunnel.ApplicationTunnel;
@@ -48,6 +49,7 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
     void run() {
         InetSocketAddress peer = pending.peer();
         DtlsConnection tunnel1 = null;
+        PairingRegistry.Waiting waiting = null;
         DtlsConnection tunnel2 = null;
         ApplicationTunnel tunnel = null;
         try {
@@ -55,10 +57,13 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
             tunnel1 = accepted.connection();
             Candidate candidate = accepted.client();
 
-            if (!assignAddress(tunnel1, candidate)) {
+            // The client starts tunnel #2 right after sending its acknowledgement, so the
+            // registration comes first: a fast tunnel #2 must find this tunnel #1 waiting.
+            waiting = context.pairing().register(peer.getAddress(), candidate.attestation().quoteBytes());
+            if (!assignAddress(tunnel1)) {
                 return;
             }
-            tunnel2 = awaitTunnel2(candidate);
+            tunnel2 = awaitTunnel2(waiting);
             if (tunnel2 == null) {
                 return;
             }
@@ -69,20 +74,23 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
                     tunnel1, tunnel2, context.gateway(), context.tunnelSettings(), context.traffic());
             context.addressTable().put(leasedAddress, tunnel);
             context.activeTunnels().add(tunnel);
-            Logger.info("event=tunnel_up enclave={} peer={} tunnel2_peer={}", Ipv4Address.format(leasedAddress), peer,
-                    tunnel2.peer());
+            Logger.info("event=tunnel_up enclave={} peer={} tunnel2_peer={}", Ipv4Address.format(leasedAddress),
+                    HostPort.format(peer), HostPort.format(tunnel2.peer()));
 
             String reason = tunnel.run();
             AuditLog.tunnelEnded(tunnel, reason);
         } catch (HandshakeFailedException e) {
             recordHandshakeFailure(peer, e);
         } catch (InterruptedException e) {
-            Logger.debug("event=session_interrupted tunnel=1 peer={}", peer);
+            Logger.debug("event=session_interrupted tunnel=1 peer={}", HostPort.format(peer));
         } finally {
             if (tunnel != null) {
                 context.activeTunnels().remove(tunnel);
                 context.addressTable().remove(leasedAddress, tunnel);
                 tunnel.close("stopped");
+            }
+            if (waiting != null && tunnel2 == null) {
+                waiting.abandon();
             }
             closeQuietly(tunnel1);
             closeQuietly(tunnel2);
@@ -128,7 +136,7 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
      *
      * @return false if the client did not acknowledge the address; the reason is logged
      */
-    private boolean assignAddress(DtlsConnection tunnel1, Candidate candidate) {
+    private boolean assignAddress(DtlsConnection tunnel1) {
         InetSocketAddress peer = tunnel1.peer();
         byte[] assignment = SetupMessages.assignment(leasedAddress, leasedPool.subnet());
         byte[] buffer = new byte[2048];
@@ -161,10 +169,8 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
         }
     }
 
-    /** Registers as waiting and returns tunnel #2, or null after the pairing timeout. */
-    private DtlsConnection awaitTunnel2(Candidate candidate) throws InterruptedException {
-        PairingRegistry.Waiting waiting = context.pairing().register(pending.peer().getAddress(),
-                candidate.attestation().quoteBytes());
+    /** Returns tunnel #2, or null after the pairing timeout. */
+    private DtlsConnection awaitTunnel2(PairingRegistry.Waiting waiting) throws InterruptedException {
         DtlsConnection tunnel2 = waiting.await(context.pairingTimeout());
         if (tunnel2 == null) {
             setupFailed(pending.peer(), "pairing_timeout", "no matching tunnel #2 within "
@@ -175,7 +181,7 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
 
     private void setupFailed(InetSocketAddress peer, String reason, String detail) {
         context.handshakes().record(TUNNEL, reason);
-        Logger.warn("event=setup_failed reason={} peer={} enclave={} detail=\"{}\"", reason, peer,
+        Logger.warn("event=setup_failed reason={} peer={} enclave={} detail=\"{}\"", reason, HostPort.format(peer),
                 Ipv4Address.format(leasedAddress), detail);
     }
 
@@ -188,7 +194,8 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
     private void recordHandshakeFailure(InetSocketAddress peer, HandshakeFailedException e) {
         context.handshakes().record(TUNNEL, e.reason());
         if (!refusalLogged) {
-            Logger.info("event=handshake_failed tunnel=1 peer={} reason={} detail=\"{}\"", peer, e.reason(), e.getMessage());
+            Logger.info("event=handshake_failed tunnel=1 peer={} reason={} detail=\"{}\"", HostPort.format(peer), e.reason(),
+                    e.getMessage());
         }
     }
 

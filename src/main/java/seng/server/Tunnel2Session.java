@@ -11,6 +11,7 @@ import seng.dtls.ClientRejectedException;
 import seng.dtls.DtlsConnection;
 import seng.dtls.HandshakeFailedException;
 import seng.dtls.PendingHandshake;
+import seng.ip.HostPort;
 import seng.tunnel.PairingRegistry;
 
 /**
@@ -39,13 +40,15 @@ final class Tunnel2Session implements ClientCertificateHandler<PairingRegistry.W
                 context.handshakes().record(TUNNEL, "paired");
             } else {
                 context.handshakes().record(TUNNEL, "pairing_expired");
-                Logger.warn("event=pairing_failed peer={} reason=pairing_expired detail=\"tunnel #1 stopped waiting during the handshake\"", peer);
+                Logger.warn("event=pairing_failed peer={} reason=pairing_expired detail=\"tunnel #1 stopped waiting during the handshake\"",
+                        HostPort.format(peer));
                 tunnel2.close();
             }
         } catch (HandshakeFailedException e) {
             context.handshakes().record(TUNNEL, e.reason());
             if (!refusalLogged) {
-                Logger.info("event=handshake_failed tunnel=2 peer={} reason={} detail=\"{}\"", peer, e.reason(), e.getMessage());
+                Logger.info("event=handshake_failed tunnel=2 peer={} reason={} detail=\"{}\"", HostPort.format(peer), e.reason(),
+                        e.getMessage());
             }
         }
     }

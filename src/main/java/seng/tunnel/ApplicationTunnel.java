@@ -11,6 +11,7 @@ import org.tinylog.Logger;
 
 import seng.dtls.DtlsConnection;
 import seng.gateway.Gateway;
+import seng.ip.HostPort;
 import seng.ip.Ipv4Address;
 import seng.ip.Ipv4Packet;
 
@@ -148,7 +149,7 @@ public final class ApplicationTunnel {
         if (!spoofingReported) {
             spoofingReported = true;
             Logger.warn("event=spoofed_source enclave={} claimed_source={} peer={} action=dropped note=\"further ones are only counted\"",
-                    Ipv4Address.format(info.enclaveAddress()), Ipv4Address.format(claimedSource), info.tunnel1Peer());
+                    Ipv4Address.format(info.enclaveAddress()), Ipv4Address.format(claimedSource), HostPort.format(info.tunnel1Peer()));
         }
     }
 

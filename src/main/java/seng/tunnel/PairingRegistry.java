@@ -78,13 +78,18 @@ public final class PairingRegistry {
             } catch (TimeoutException e) {
                 return stopWaiting();
             } catch (InterruptedException e) {
-                DtlsConnection late = stopWaiting();
-                if (late != null) {
-                    late.close();
-                }
+                abandon();
                 throw e;
             } catch (ExecutionException e) {
                 throw new IllegalStateException("pairing never completes exceptionally", e);
+            }
+        }
+
+        /** Stops waiting for good, closing a tunnel #2 that paired in the meantime. Idempotent. */
+        public void abandon() {
+            DtlsConnection late = stopWaiting();
+            if (late != null) {
+                late.close();
             }
         }
 
@@ -94,7 +99,7 @@ public final class PairingRegistry {
             if (partner.complete(null)) {
                 return null;
             }
-            return partner.join();
+            return partner.getNow(null);
         }
     }
 }
