@@ -19,10 +19,16 @@ import org.bouncycastle.tls.TlsTimeoutException;
 public final class PendingHandshake {
     private final PeerTransport transport;
     private final DTLSRequest request;
+    private final long verifiedAtNanos = System.nanoTime();
 
     PendingHandshake(PeerTransport transport, DTLSRequest request) {
         this.transport = transport;
         this.request = request;
+    }
+
+    /** Returns the {@link System#nanoTime()} at which the client's cookie was verified. */
+    public long verifiedAtNanos() {
+        return verifiedAtNanos;
     }
 
     public InetSocketAddress peer() {

@@ -5,9 +5,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Handshake outcomes by tunnel and by reason, for metrics and tests. */
+/** Handshake outcomes by tunnel and by reason, and the durations of completed handshakes, for metrics and tests. */
 public final class HandshakeCounters {
     private final ConcurrentHashMap<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+    private final DurationHistogram[] durations = {new DurationHistogram(), new DurationHistogram()};
 
     /**
      * Counts one outcome.
@@ -17,6 +18,15 @@ public final class HandshakeCounters {
      */
     void record(int tunnel, String outcome) {
         outcomes.computeIfAbsent(key(tunnel, outcome), key -> new LongAdder()).increment();
+    }
+
+    /** Records how long a completed handshake of tunnel 1 or 2 took, from the verified ClientHello on. */
+    void recordDuration(int tunnel, long nanos) {
+        durations[tunnel - 1].record(nanos);
+    }
+
+    public DurationHistogram durations(int tunnel) {
+        return durations[tunnel - 1];
     }
 
     public long count(int tunnel, String outcome) {

@@ -54,6 +54,7 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
         ApplicationTunnel tunnel = null;
         try {
             PendingHandshake.Accepted<Candidate> accepted = pending.accept(context.dtls(), this);
+            context.handshakes().recordDuration(TUNNEL, System.nanoTime() - pending.verifiedAtNanos());
             tunnel1 = accepted.connection();
             Candidate candidate = accepted.client();
 

@@ -35,6 +35,7 @@ final class Tunnel2Session implements ClientCertificateHandler<PairingRegistry.W
         InetSocketAddress peer = pending.peer();
         try {
             PendingHandshake.Accepted<PairingRegistry.Waiting> accepted = pending.accept(context.dtls(), this);
+            context.handshakes().recordDuration(TUNNEL, System.nanoTime() - pending.verifiedAtNanos());
             DtlsConnection tunnel2 = accepted.connection();
             if (accepted.client().pair(tunnel2)) {
                 context.handshakes().record(TUNNEL, "paired");
