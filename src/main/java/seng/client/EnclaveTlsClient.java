@@ -44,6 +44,7 @@ final class EnclaveTlsClient extends DefaultTlsClient {
     private volatile short fatalAlertReceived = -1;
 
     /**
+     * @param certificateDer the RA-TLS certificate, or null to act as a client without one
      * @param pinnedServerCertificate the DER the server must present, or null to accept any
      * @param groups the ECDHE groups to offer, such as {@code NamedGroup.secp384r1} alone to act
      *     like a client built on OpenSSL 1.0.2
@@ -52,7 +53,7 @@ final class EnclaveTlsClient extends DefaultTlsClient {
             int[] groups) {
         super(crypto);
         this.privateKey = privateKey;
-        this.certificateDer = certificateDer.clone();
+        this.certificateDer = certificateDer == null ? null : certificateDer.clone();
         this.pinnedServerCertificate = pinnedServerCertificate == null ? null : pinnedServerCertificate.clone();
         this.groups = groups.clone();
     }
@@ -106,7 +107,11 @@ final class EnclaveTlsClient extends DefaultTlsClient {
         };
     }
 
+    /** Returns null, which sends an empty Certificate message, when the client has no certificate. */
     private TlsCredentials clientCredentials() throws IOException {
+        if (certificateDer == null) {
+            return null;
+        }
         JcaTlsCrypto crypto = (JcaTlsCrypto) getCrypto();
         short signatureAlgorithm = "EC".equals(privateKey.getAlgorithm()) ? SignatureAlgorithm.ecdsa : SignatureAlgorithm.rsa;
         Vector<?> serverAlgorithms = context.getSecurityParametersHandshake().getServerSigAlgs();

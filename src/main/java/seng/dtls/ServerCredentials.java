@@ -131,7 +131,7 @@ public final class ServerCredentials {
         Files.deleteIfExists(keyFile);
         Files.createFile(keyFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(keyFile, toPem(privateKey));
+        Files.writeString(keyFile, toPem(pkcs8(privateKey)));
     }
 
     TlsCredentialedSigner signer(TlsServerContext context, JcaTlsCrypto crypto, short signatureAlgorithm)
@@ -213,6 +213,15 @@ public final class ServerCredentials {
             return verifier.verify(signature);
         } catch (GeneralSecurityException e) {
             return false;
+        }
+    }
+
+    /** Wraps a key as PKCS#8, which OpenSSL reads for every key type; Bouncy Castle would otherwise write an EC key without its curve. */
+    private static Object pkcs8(PrivateKey key) {
+        try {
+            return new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null);
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalStateException("cannot encode the private key as PKCS#8: " + e.getMessage(), e);
         }
     }
 
