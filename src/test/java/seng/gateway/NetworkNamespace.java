@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Assumptions;
  * in the namespace once it is deleted. This is faster than starting a JVM under
  * {@code ip netns exec}, and a failure inside reaches the test as an ordinary exception.
  */
-final class NetworkNamespace implements AutoCloseable {
+public final class NetworkNamespace implements AutoCloseable {
     private static final int CLONE_NEWNET = 0x40000000;
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
     private static final long CALL_TIMEOUT_SECONDS = 30;
@@ -50,7 +50,7 @@ final class NetworkNamespace implements AutoCloseable {
      * Creates a namespace, or aborts the calling test with the reason (also printed to stderr) when
      * this machine cannot: not Linux, no /dev/net/tun, not root, or {@code ip netns} failing.
      */
-    static NetworkNamespace createOrSkip() {
+    public static NetworkNamespace createOrSkip() {
         skipUnless(System.getProperty("os.name").startsWith("Linux"), "not running on Linux");
         skipUnless(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun does not exist");
         skipUnless(isRoot(), "not running as root, which creating network namespaces needs");
@@ -65,12 +65,12 @@ final class NetworkNamespace implements AutoCloseable {
         return new NetworkNamespace(name);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** Runs {@code action} on a new platform thread inside the namespace and returns its result. */
-    <T> T call(Callable<T> action) throws Exception {
+    public <T> T call(Callable<T> action) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread.ofPlatform().name("netns-" + name).start(() -> {
             try {
@@ -102,7 +102,7 @@ final class NetworkNamespace implements AutoCloseable {
      * @return the output, stdout and stderr merged
      * @throws AssertionError if the command fails or times out
      */
-    String ip(String... arguments) throws IOException {
+    public String ip(String... arguments) throws IOException {
         CommandResult result = ipResult(arguments);
         if (result.exitCode() != 0) {
             throw new AssertionError("'ip " + String.join(" ", arguments) + "' in " + name + " failed with exit code "
