@@ -27,6 +27,7 @@ import seng.gateway.Gateway;
 import seng.gateway.LoopbackGateway;
 import seng.gateway.TunInterface;
 import seng.ip.Ipv4Address;
+import seng.ops.StatusServer;
 import seng.pool.EnclaveNetwork;
 import seng.server.GatewayServer;
 import seng.server.ServerConfig;
@@ -62,6 +63,14 @@ final class ServerCommand {
             return Main.EXIT_OK;
         }
 
+        StatusServer.Settings statusSettings;
+        try {
+            statusSettings = StatusServer.Settings.parse(line.getOptionValue(ServerOptions.STATUS_LISTEN),
+                    line.hasOption(ServerOptions.STATUS_ALLOW_REMOTE));
+        } catch (IllegalArgumentException e) {
+            return usageError("--" + ServerOptions.STATUS_LISTEN + ": " + e.getMessage());
+        }
+
         ServerConfig config;
         try {
             config = configure(line);
@@ -71,10 +80,10 @@ final class ServerCommand {
             err.println("error: " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
-        return serve(config);
+        return serve(config, statusSettings);
     }
 
-    private int serve(ServerConfig config) {
+    private int serve(ServerConfig config, StatusServer.Settings statusSettings) {
         GatewayServer server;
         try {
             server = GatewayServer.start(config);
@@ -83,9 +92,18 @@ final class ServerCommand {
             Logger.debug(e, "event=server_start_failed");
             return Main.EXIT_FAILURE;
         }
+        StatusServer status;
+        try {
+            status = StatusServer.start(statusSettings, server);
+        } catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            server.close();
+            return Main.EXIT_FAILURE;
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("seng-shutdown").unstarted(() -> {
+            status.close();
             server.close();
             stopped.countDown();
         }));
@@ -250,13 +268,8 @@ final class ServerCommand {
     private static TrustPolicy trustPolicy(CommandLine line, X509Certificate root) throws UsageException {
         TrustPolicy.Builder policy = TrustPolicy.builder(root);
         if (line.hasOption(ServerOptions.ACCEPT_QUOTE_STATUS)) {
-            List<String> statuses = Arrays.stream(line.getOptionValue(ServerOptions.ACCEPT_QUOTE_STATUS).split(","))
-                    .map(String::trim).filter(status -> !status.isEmpty()).toList();
-            try {
-                policy.acceptedQuoteStatuses(statuses);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("invalid --" + ServerOptions.ACCEPT_QUOTE_STATUS + ": " + e.getMessage());
-            }
+            policy.acceptedQuoteStatuses(Arrays.stream(line.getOptionValue(ServerOptions.ACCEPT_QUOTE_STATUS).split(","))
+                    .map(String::trim).filter(status -> !status.isEmpty()).toList());
         }
         policy.allowDebugEnclaves(line.hasOption(ServerOptions.ALLOW_DEBUG_ENCLAVES));
         if (line.hasOption(ServerOptions.MIN_ISV_SVN)) {
@@ -266,7 +279,11 @@ final class ServerCommand {
         if (!maxAge.isZero()) {
             policy.maxReportAge(maxAge);
         }
-        return policy.build();
+        try {
+            return policy.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("invalid attestation policy: " + e.getMessage());
+        }
     }
 
     private static Path testDir(CommandLine line) {

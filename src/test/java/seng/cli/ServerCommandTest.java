@@ -1,0 +1,126 @@
+package seng.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import seng.dtls.ServerCredentials;
+
+class ServerCommandTest {
+    @TempDir
+    static Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    static Stream<Arguments> wrongUsage() {
+        return Stream.of(
+                Arguments.of(new String[]{}, "expected <tunnel_ipv4> <tunnel_port>"),
+                Arguments.of(new String[]{"127.0.0.1"}, "got 1 argument"),
+                Arguments.of(new String[]{"--bogus", "127.0.0.1", "12345"}, "Unrecognized option: --bogus"),
+                Arguments.of(new String[]{"300.1.1.1", "12345"}, "invalid <tunnel_ipv4>"),
+                Arguments.of(new String[]{"localhost", "12345"}, "invalid <tunnel_ipv4>"),
+                Arguments.of(new String[]{"127.0.0.1", "65535"}, "tunnel #2 uses the next port"),
+                Arguments.of(new String[]{"127.0.0.1", "http"}, "not a number"),
+                Arguments.of(new String[]{"-cert", "server.pem", "127.0.0.1", "12345"}, "-cert and -key go together"),
+                Arguments.of(new String[]{"--pairing-timeout", "soon", "127.0.0.1", "12345"}, "not a whole number"),
+                Arguments.of(new String[]{"--pairing-timeout", "0", "127.0.0.1", "12345"}, "at least 1"),
+                Arguments.of(new String[]{"--tun-address", "192.168.28.1", "127.0.0.1", "12345"}, "CIDR"),
+                Arguments.of(new String[]{"--accept-quote-status", "MAYBE", "127.0.0.1", "12345"}, "MAYBE"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("wrongUsage")
+    void wrongUsageExitsWithTwo(String[] args, String message) {
+        assertThat(run(args)).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err()).contains(message).contains("usage: seng-gateway");
+    }
+
+    @Test
+    void missingCertificateFileIsNamed() {
+        Path missing = dir.resolve("missing-cert.pem");
+
+        assertThat(run("-cert", missing.toString(), "-key", missing.toString(), "127.0.0.1", "12345"))
+                .isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err()).contains(missing.toString()).contains("not found").doesNotContain("Exception");
+    }
+
+    @Test
+    void keyOfAnotherCertificateIsRefused() throws Exception {
+        Path certificate = dir.resolve("a-cert.pem");
+        Path key = dir.resolve("b-key.pem");
+        ServerCredentials.generateSelfSigned("a", Duration.ofDays(1)).writePem(certificate, dir.resolve("a-key.pem"));
+        ServerCredentials.generateSelfSigned("b", Duration.ofDays(1)).writePem(dir.resolve("b-cert.pem"), key);
+
+        assertThat(run("-cert", certificate.toString(), "-key", key.toString(), "127.0.0.1", "12345"))
+                .isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err()).contains(key.toString()).contains("does not belong");
+    }
+
+    @Test
+    void garbageKeyFileIsRefused() throws Exception {
+        Path certificate = dir.resolve("c-cert.pem");
+        Path key = dir.resolve("garbage-key.pem");
+        ServerCredentials.generateSelfSigned("c", Duration.ofDays(1)).writePem(certificate, dir.resolve("c-key.pem"));
+        Files.writeString(key, "this is not a key\n");
+
+        assertThat(run("-cert", certificate.toString(), "-key", key.toString(), "127.0.0.1", "12345"))
+                .isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err()).contains(key.toString());
+    }
+
+    @Test
+    void unreadableIasRootIsNamed() {
+        Path missing = dir.resolve("no-root.pem");
+
+        assertThat(run("--loopback", "--ias-root-ca", missing.toString(), "127.0.0.1", "12345"))
+                .isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err()).contains(missing.toString());
+    }
+
+    @Test
+    void unimplementedFeatureFlagsAreRefused() {
+        assertThat(run("-netfilter", "127.0.0.1", "12345")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err()).contains("-netfilter is not supported yet");
+    }
+
+    @Test
+    void helpListsGoServerFlags() {
+        assertThat(run("--help")).isEqualTo(Main.EXIT_OK);
+        assertThat(out()).contains("--cert", "--key", "--db", "--ias-root-ca", "--loopback", "--tun", "--pairing-timeout")
+                .contains("single dash");
+    }
+
+    @Test
+    void singleDashLongOptionIsAccepted() {
+        Path missing = dir.resolve("single-dash.pem");
+
+        assertThat(run("-ias-root-ca", missing.toString(), "-loopback", "127.0.0.1", "12345")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err()).contains(missing.toString());
+    }
+
+    private int run(String... args) {
+        return new ServerCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
