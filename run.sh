@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the SENG gateway, building it first when the sources are newer than the jar.
+#   ./run.sh                 loopback test mode on 127.0.0.1 12345 (no root needed)
+#   ./run.sh test            the test suite
+#   ./run.sh [ARGS...]       the jar with these arguments: server options, demo, status, bench, db, subnet, app
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
+  echo "error: JDK 25 or newer not found at JAVA_HOME=$JAVA_HOME; install one or point JAVA_HOME at it" >&2
+  exit 1
+fi
+
+if [ "${1:-}" = "test" ]; then
+  shift
+  cd "$here"
+  exec ./mvnw -B test "$@"
+fi
+
+jar="$here/target/seng-gateway.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$here/sql" "$here/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  echo "building $jar ..." >&2
+  (cd "$here" && ./mvnw -q -B -DskipTests package) >&2
+fi
+
+if [ $# -eq 0 ]; then
+  set -- --test-mode
+fi
+exec "$JAVA_HOME/bin/java" --enable-preview --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"
