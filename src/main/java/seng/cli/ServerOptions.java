@@ -31,6 +31,8 @@ final class ServerOptions {
     static final String MAX_REPORT_AGE = "max-report-age";
     static final String TEST_MODE = "test-mode";
     static final String TEST_DIR = "test-dir";
+    static final String STATUS_LISTEN = "status-listen";
+    static final String STATUS_ALLOW_REMOTE = "status-allow-remote";
     static final String HELP = "help";
 
     static final String USAGE = "seng-gateway [options] <tunnel_ipv4> <tunnel_port>";
@@ -79,6 +81,12 @@ final class ServerOptions {
                         + " root CA in --test-dir; listens on 127.0.0.1 12345 unless an address is given").build());
         options.addOption(Option.builder().longOpt(TEST_DIR).hasArg().argName("DIR")
                 .desc("where test mode keeps its certificates and keys (default ./seng-test)").build());
+        options.addOption(Option.builder().longOpt(STATUS_LISTEN).hasArg().argName("HOST:PORT")
+                .desc("TCP address of the status endpoint (/metrics for Prometheus, /status, /healthz), or off"
+                        + " (default 127.0.0.1:9145). It has no authentication, so a non-loopback address also"
+                        + " needs --status-allow-remote").build());
+        options.addOption(Option.builder().longOpt(STATUS_ALLOW_REMOTE)
+                .desc("allow --status-listen on a non-loopback address; protect it with a firewall").build());
         options.addOption(Option.builder().longOpt(HELP).desc("print this help and exit").build());
         return options;
     }

@@ -205,6 +205,11 @@ public final class GatewayServer implements AutoCloseable {
         return List.copyOf(context.activeTunnels());
     }
 
+    /** Returns how many tunnel #1 clients completed their handshake and wait for their tunnel #2. */
+    public int waitingForPairing() {
+        return context.pairing().size();
+    }
+
     public DtlsEndpoint tunnel1Endpoint() {
         return tunnel1Endpoint;
     }
