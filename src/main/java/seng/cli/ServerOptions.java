@@ -100,7 +100,8 @@ final class ServerOptions {
                         + " (tunnel #2), enclave packets to and from a TUN interface.\nEvery option also works with a"
                         + " single dash, as with the Go server (-cert FILE).\n\nOptions:",
                 options(), 2, 4,
-                "\nOther commands: seng-gateway demo [--enclaves N] [--pings N]\nExit codes: 0 stopped cleanly,"
+                "\nOther commands: seng-gateway demo [--enclaves N] [--pings N]\n"
+                        + "                " + StatusCommand.USAGE + "\nExit codes: 0 stopped cleanly,"
                         + " 1 error (message names the file or value), 2 wrong usage.", false);
         writer.flush();
         return text.toString();
