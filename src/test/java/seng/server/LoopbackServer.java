@@ -22,21 +22,21 @@ import seng.pool.EnclaveNetwork;
 import seng.tunnel.TunnelSettings;
 
 /** A real server on loopback UDP with the in-process gateway and a test IAS authority, for end-to-end tests. */
-final class LoopbackServer implements AutoCloseable {
-    static final TestIasAuthority AUTHORITY = TestIasAuthority.generate();
+public final class LoopbackServer implements AutoCloseable {
+    public static final TestIasAuthority AUTHORITY = TestIasAuthority.generate();
     static final ServerCredentials CREDENTIALS = ServerCredentials.generateSelfSigned("SENG test server", Duration.ofDays(1));
 
-    final GatewayServer server;
+    public final GatewayServer server;
 
     private LoopbackServer(GatewayServer server) {
         this.server = server;
     }
 
-    static LoopbackServer start() throws IOException {
+    public static LoopbackServer start() throws IOException {
         return start(UnaryOperator.identity());
     }
 
-    static LoopbackServer start(UnaryOperator<ServerConfig> customize) throws IOException {
+    public static LoopbackServer start(UnaryOperator<ServerConfig> customize) throws IOException {
         return new LoopbackServer(GatewayServer.start(customize.apply(defaultConfig())));
     }
 
@@ -64,7 +64,7 @@ final class LoopbackServer implements AutoCloseable {
         return server.tunnel1Address();
     }
 
-    SimulatedEnclave connect() throws IOException {
+    public SimulatedEnclave connect() throws IOException {
         return connect(enclaveCredentials());
     }
 
@@ -72,7 +72,7 @@ final class LoopbackServer implements AutoCloseable {
      * Connects an enclave and waits until the server has its tunnel in the data phase, so packets
      * sent to it right away are not dropped as having no tunnel yet.
      */
-    SimulatedEnclave connect(RaTlsCredentials credentials) throws IOException {
+    public SimulatedEnclave connect(RaTlsCredentials credentials) throws IOException {
         SimulatedEnclave enclave = SimulatedEnclave.connect(address(), credentials.keyPair().getPrivate(),
                 credentials.certificateDer(), clientOptions());
         try {
