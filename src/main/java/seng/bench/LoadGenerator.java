@@ -1,0 +1,338 @@
+package seng.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import seng.client.ClientOptions;
+import seng.client.TestIasAuthority;
+import seng.ip.Ipv4Address;
+
+/**
+ * Drives a SENG server with simulated enclaves: generates their certificates, connects them,
+ * runs the ping, churn or hold phase, closes them and returns what it measured. Every enclave
+ * runs on its own virtual thread; no phase logs per packet.
+ */
+public final class LoadGenerator {
+    /** The server's certificate in a test-mode directory; the enclaves pin it. */
+    static final String SERVER_CERTIFICATE_FILE = "server-cert.pem";
+
+    /**
+     * How long to wait after the last setup before sampling memory and pinging: the server
+     * registers a tunnel for gateway packets only after its own side of the tunnel #2 handshake
+     * ends, which may come slightly after the client's.
+     */
+    private static final Duration SETTLE = Duration.ofSeconds(1);
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration CHURN_RETRY_PAUSE = Duration.ofMillis(100);
+    private static final int HOLD_PING_CONCURRENCY = 256;
+    private static final int HOLD_PING_ATTEMPTS = 3;
+    /** Descriptors the JVM may open besides the enclaves' sockets: jars, epoll, pipes. */
+    private static final int SPARE_DESCRIPTORS = 64;
+
+    private final BenchOptions options;
+    private final PrintStream progress;
+
+    private LoadGenerator(BenchOptions options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs the load described by {@code options}, printing progress lines to {@code progress}.
+     *
+     * @throws IOException if the test directory cannot be read, or this machine's limits cannot
+     *     hold the requested number of enclaves
+     */
+    public static BenchReport run(BenchOptions options, PrintStream progress) throws IOException, InterruptedException {
+        return new LoadGenerator(options, progress).run();
+    }
+
+    private BenchReport run() throws IOException, InterruptedException {
+        TestIasAuthority authority = TestIasAuthority.readFrom(options.testDir());
+        byte[] pinned = readCertificate(options.testDir().resolve(SERVER_CERTIFICATE_FILE));
+        checkLimits(options.enclaves(), options.localAddresses().size());
+        ServerLookup lookup = findServer();
+        Instant startedAt = Instant.now();
+
+        progress.printf("generating %d certificates on %d threads%n", options.certificateCount(),
+                Runtime.getRuntime().availableProcessors());
+        CredentialPool credentials = CredentialPool.generate(authority, options.certificateCount(), progress);
+        progress.printf("generated %d certificates in %.1f s%n", credentials.size(), credentials.generationSeconds());
+
+        List<EnclaveSlot> slots = new ArrayList<>();
+        for (int index = 0; index < options.enclaves(); index++) {
+            slots.add(new EnclaveSlot(index, options.localAddresses().get(index % options.localAddresses().size())));
+        }
+        ClientOptions clientOptions = ClientOptions.defaults().withPinnedServerCertificate(pinned);
+        try (Connector connector = new Connector(options.server(), clientOptions, credentials,
+                options.certificatesPerEnclave(), options.connectTimeout())) {
+            Long rssBefore = rss(lookup.process);
+            BenchReport.ConnectStats connect = connectAll(connector, slots, lookup.process);
+            Thread.sleep(SETTLE);
+            Long rssAfterConnect = rss(lookup.process);
+
+            BenchReport.PingStats ping = null;
+            BenchReport.ChurnStats churn = null;
+            BenchReport.HoldStats hold = null;
+            try {
+                switch (options.mode()) {
+                    case PING -> ping = ping(connected(slots), lookup.process);
+                    case CHURN -> churn = churn(connector, slots, lookup.process);
+                    case HOLD -> hold = hold(connected(slots), lookup.process);
+                }
+            } finally {
+                closeAll(slots);
+            }
+            Long rssEnd = rss(lookup.process);
+
+            Double perTunnel = rssBefore == null || rssAfterConnect == null || connect.connected() == 0 ? null
+                    : (double) (rssAfterConnect - rssBefore) / connect.connected();
+            BenchReport.ServerStats server = new BenchReport.ServerStats(
+                    lookup.process == null ? null : lookup.process.pid(),
+                    lookup.process == null ? null : lookup.process.source(), lookup.note, rssBefore, rssAfterConnect,
+                    perTunnel, rssEnd);
+            return new BenchReport("seng-gateway bench", startedAt.toString(), MachineInfo.read(), parameters(), server,
+                    new BenchReport.CertificateStats(credentials.size(), credentials.generationSeconds()),
+                    connect, ping, churn, hold);
+        }
+    }
+
+    private BenchReport.ConnectStats connectAll(Connector connector, List<EnclaveSlot> slots, ServerProcess server)
+            throws InterruptedException {
+        SetupRecorder recorder = new SetupRecorder();
+        CountDownLatch finished = new CountDownLatch(slots.size());
+        progress.printf("connecting %d enclaves to %s%s%n", slots.size(), address(options.server()),
+                options.rampUp().isZero() ? "" : String.format(" over %.1f s", options.rampUp().toNanos() / 1e9));
+        CpuUsage.Mark mark = CpuUsage.mark(server);
+        long start = mark.wallNanos();
+        long rampUpNanos = options.rampUp().toNanos();
+
+        try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("seng-bench-connect-", 0).factory())) {
+            for (EnclaveSlot slot : slots) {
+                long startAt = start + rampUpNanos * slot.index / slots.size();
+                executor.execute(() -> {
+                    try {
+                        sleepUntil(startAt);
+                        connector.connect(slot, recorder, options.payload());
+                    } catch (InterruptedException e) {
+                        recorder.errors.add("interrupted");
+                    } finally {
+                        finished.countDown();
+                    }
+                });
+            }
+            while (!finished.await(PROGRESS_INTERVAL.toNanos(), TimeUnit.NANOSECONDS)) {
+                progress.printf("connected %d of %d, failed %d%n", recorder.succeeded.sum(), slots.size(),
+                        recorder.errors.total());
+            }
+        }
+        CpuUsage cpu = CpuUsage.since(mark, server);
+
+        int connected = recorder.succeeded.intValue();
+        long last = recorder.lastSuccessNanos.get();
+        double seconds = connected == 0 ? 0 : (last - start) / 1e9;
+        progress.printf("connected %d of %d enclaves%n", connected, slots.size());
+        return new BenchReport.ConnectStats(slots.size(), connected, slots.size() - connected,
+                recorder.errors.snapshot(), seconds, seconds > 0 ? connected / seconds : 0,
+                recorder.setup.summary(), recorder.tunnel1.summary(), recorder.tunnel2.summary(), cpu,
+                perTunnelMillis(cpu, connected));
+    }
+
+    private BenchReport.PingStats ping(List<EnclaveSlot> slots, ServerProcess server) {
+        progress.printf("pinging the gateway through %d enclaves for %.1f s (%s)%n", slots.size(),
+                options.duration().toNanos() / 1e9, pingLoop());
+        PingPhase phase = new PingPhase(options.pingTimeout());
+        CpuUsage.Mark mark = CpuUsage.mark(server);
+        phase.run(slots, options.duration(), options.pingRate());
+        CpuUsage cpu = CpuUsage.since(mark, server);
+
+        double seconds = cpu.wallSeconds();
+        return new BenchReport.PingStats(slots.size(), pingLoop(), seconds, phase.requestsSent.sum(),
+                phase.replies.sum(), phase.lost.sum(), phase.lateReplies.sum(), phase.replies.sum() / seconds,
+                phase.rtt.summary(), phase.requestsSent.sum() / seconds, phase.requestBytesSent.sum() / seconds,
+                phase.packetsReceived.sum() / seconds, phase.bytesReceived.sum() / seconds, phase.errors.snapshot(), cpu);
+    }
+
+    private BenchReport.ChurnStats churn(Connector connector, List<EnclaveSlot> slots, ServerProcess server) {
+        progress.printf("reconnecting %d enclaves in a loop for %.1f s%n", slots.size(), options.duration().toNanos() / 1e9);
+        SetupRecorder recorder = new SetupRecorder();
+        CpuUsage.Mark mark = CpuUsage.mark(server);
+        long end = mark.wallNanos() + options.duration().toNanos();
+
+        try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("seng-bench-churn-", 0).factory())) {
+            for (EnclaveSlot slot : slots) {
+                executor.execute(() -> {
+                    while (System.nanoTime() < end) {
+                        slot.close();
+                        if (!connector.connect(slot, recorder, options.payload())) {
+                            pause(CHURN_RETRY_PAUSE);
+                        }
+                    }
+                });
+            }
+        }
+        CpuUsage cpu = CpuUsage.since(mark, server);
+
+        long reconnects = recorder.succeeded.sum();
+        return new BenchReport.ChurnStats(slots.size(), cpu.wallSeconds(), reconnects, recorder.errors.total(),
+                reconnects / cpu.wallSeconds(), recorder.setup.summary(), recorder.tunnel1.summary(),
+                recorder.tunnel2.summary(), recorder.errors.snapshot(), cpu, perTunnelMillis(cpu, reconnects));
+    }
+
+    private BenchReport.HoldStats hold(List<EnclaveSlot> slots, ServerProcess server) throws InterruptedException {
+        progress.printf("holding %d idle tunnels for %.1f s%n", slots.size(), options.duration().toNanos() / 1e9);
+        CpuUsage.Mark mark = CpuUsage.mark(server);
+        Thread.sleep(options.duration());
+        CpuUsage cpu = CpuUsage.since(mark, server);
+
+        progress.printf("pinging once through each of %d tunnels%n", slots.size());
+        PingPhase phase = new PingPhase(options.pingTimeout());
+        int[] answered = phase.pingEachOnce(slots, HOLD_PING_CONCURRENCY, HOLD_PING_ATTEMPTS);
+        return new BenchReport.HoldStats(slots.size(), cpu.wallSeconds(), cpu, answered[0], answered[1],
+                phase.errors.snapshot());
+    }
+
+    private static Double perTunnelMillis(CpuUsage cpu, long tunnels) {
+        return cpu.serverCpuSeconds() == null || tunnels == 0 ? null : cpu.serverCpuSeconds() * 1000 / tunnels;
+    }
+
+    private static List<EnclaveSlot> connected(List<EnclaveSlot> slots) {
+        return slots.stream().filter(slot -> slot.enclave != null).toList();
+    }
+
+    private static void closeAll(List<EnclaveSlot> slots) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (EnclaveSlot slot : slots) {
+                executor.execute(slot::close);
+            }
+        }
+    }
+
+    private String pingLoop() {
+        return options.pingRate() == 0 ? "closed loop" : options.pingRate() + " per second per enclave";
+    }
+
+    private BenchReport.Parameters parameters() {
+        return new BenchReport.Parameters(address(options.server()), options.enclaves(),
+                options.rampUp().toNanos() / 1e9, options.duration().toNanos() / 1e9,
+                options.mode().name().toLowerCase(java.util.Locale.ROOT), pingLoop(), options.payload(),
+                options.payload() + 28, options.pingTimeout().toMillis(), options.connectTimeout().toNanos() / 1e9,
+                options.certificatesPerEnclave(),
+                options.localAddresses().stream().map(InetAddress::getHostAddress).toList());
+    }
+
+    /** The server process, or null with the reason in {@code note}. */
+    private record ServerLookup(ServerProcess process, String note) {
+    }
+
+    private ServerLookup findServer() throws IOException {
+        if (options.serverPid() == BenchOptions.NO_PID) {
+            return new ServerLookup(null, "not sampled (--server-pid none)");
+        }
+        if (options.serverPid() != BenchOptions.AUTO_PID) {
+            return new ServerLookup(ServerProcess.of(options.serverPid(), "option"), null);
+        }
+        InetAddress host = options.server().getAddress();
+        if (!isLocal(host) || !(host.getAddress().length == 4)) {
+            return new ServerLookup(null, "not sampled: " + host.getHostAddress() + " is not an IPv4 address of this machine");
+        }
+        return ServerProcess.findByUdpPort(Ipv4Address.fromBytes(host.getAddress(), 0), options.server().getPort())
+                .map(process -> new ServerLookup(process, null))
+                .orElseGet(() -> new ServerLookup(null, "not sampled: no process of this user holds UDP port "
+                        + options.server().getPort() + " (give --server-pid)"));
+    }
+
+    private static boolean isLocal(InetAddress address) {
+        try {
+            return address.isLoopbackAddress() || address.isAnyLocalAddress()
+                    || NetworkInterface.getByInetAddress(address) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Checks that this process may open two UDP sockets per enclave and that the ephemeral port
+     * range is large enough for them, so a large run fails at once with advice instead of halfway through.
+     */
+    static void checkLimits(int enclaves, int localAddresses) throws IOException {
+        long sockets = 2L * enclaves;
+        long maxFiles = ProcFiles.maxOpenFiles(ProcFiles.read(Path.of("/proc/self/limits")));
+        long openNow;
+        try (var descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            openNow = descriptors.count();
+        }
+        if (maxFiles >= 0 && sockets + openNow + SPARE_DESCRIPTORS > maxFiles) {
+            throw new IOException(enclaves + " enclaves need " + sockets + " UDP sockets, and with the " + openNow
+                    + " files already open that exceeds this process's limit of " + maxFiles + " open files (ulimit -n)."
+                    + " Raise the limit or run several bench processes with fewer --enclaves each.");
+        }
+        long ports = (long) ProcFiles.localPortCount(ProcFiles.read(Path.of("/proc/sys/net/ipv4/ip_local_port_range")))
+                * localAddresses;
+        if (sockets > ports) {
+            throw new IOException(enclaves + " enclaves need " + sockets + " ephemeral UDP ports, but "
+                    + "/proc/sys/net/ipv4/ip_local_port_range times " + localAddresses + " local address(es) gives only "
+                    + ports + ". Use more --local-addresses.");
+        }
+    }
+
+    private static Long rss(ServerProcess server) {
+        if (server == null) {
+            return null;
+        }
+        try {
+            return server.rssKb();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static byte[] readCertificate(Path file) throws IOException {
+        try (InputStream input = Files.newInputStream(file)) {
+            return CertificateFactory.getInstance("X.509").generateCertificate(input).getEncoded();
+        } catch (NoSuchFileException e) {
+            throw new IOException("server certificate " + file + " not found: point --test-dir at the directory the"
+                    + " test-mode server uses", e);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(file + ": invalid certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static String address(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

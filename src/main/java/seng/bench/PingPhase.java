@@ -1,0 +1,235 @@
+package seng.bench;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import seng.client.ClientFailures;
+import seng.client.SimulatedEnclave;
+
+/**
+ * Pings the gateway address through every connected enclave's tunnels. In a closed loop, each
+ * enclave sends its next echo request as soon as the reply to the last one arrived or timed out.
+ * At a fixed rate, a sender and a receiver thread per enclave keep their own pace, and replies are
+ * matched by the send time they carry. A reply later than the ping timeout counts as lost.
+ */
+final class PingPhase {
+    private static final int RECEIVE_BUFFER = 2048;
+    private static final Duration RECEIVE_POLL = Duration.ofMillis(100);
+
+    private final Duration pingTimeout;
+    private final long pingTimeoutNanos;
+    final LatencyHistogram rtt = new LatencyHistogram();
+    final ErrorCounts errors = new ErrorCounts();
+    final LongAdder requestsSent = new LongAdder();
+    final LongAdder requestBytesSent = new LongAdder();
+    final LongAdder packetsReceived = new LongAdder();
+    final LongAdder bytesReceived = new LongAdder();
+    final LongAdder replies = new LongAdder();
+    /** Pings without a reply within the ping timeout. */
+    final LongAdder lost = new LongAdder();
+    /** Replies that arrived after the ping timeout; their pings count as lost. */
+    final LongAdder lateReplies = new LongAdder();
+
+    PingPhase(Duration pingTimeout) {
+        this.pingTimeout = pingTimeout;
+        this.pingTimeoutNanos = pingTimeout.toNanos();
+    }
+
+    /** Runs every slot's ping loop until {@code duration} has passed and returns when all have finished. */
+    void run(List<EnclaveSlot> slots, Duration duration, int ratePerEnclave) {
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("seng-bench-ping-", 0).factory())) {
+            for (EnclaveSlot slot : slots) {
+                if (ratePerEnclave == 0) {
+                    executor.execute(() -> closedLoop(slot, end));
+                } else {
+                    long interval = TimeUnit.SECONDS.toNanos(1) / ratePerEnclave;
+                    // Staggers the enclaves' send times so they do not all fire at once.
+                    long first = start + interval * slot.index / Math.max(1, slots.size());
+                    Sender sender = new Sender(slot, first, interval, end);
+                    executor.execute(sender);
+                    executor.execute(() -> receiveAtRate(slot, sender));
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends one ping through every slot, at most {@code concurrency} at a time, and retries a
+     * lost one up to {@code attempts} times in all.
+     *
+     * @return how many slots got a reply, and how many of those needed a retry
+     */
+    int[] pingEachOnce(List<EnclaveSlot> slots, int concurrency, int attempts) {
+        LongAdder answered = new LongAdder();
+        LongAdder retried = new LongAdder();
+        Semaphore permits = new Semaphore(concurrency);
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (EnclaveSlot slot : slots) {
+                executor.execute(() -> {
+                    permits.acquireUninterruptibly();
+                    try {
+                        byte[] buffer = new byte[RECEIVE_BUFFER];
+                        for (int attempt = 1; attempt <= attempts; attempt++) {
+                            Outcome outcome = pingOnce(slot, buffer);
+                            if (outcome == Outcome.REPLY) {
+                                answered.increment();
+                                if (attempt > 1) {
+                                    retried.increment();
+                                }
+                                return;
+                            }
+                            if (outcome == Outcome.TUNNEL_FAILED) {
+                                return;
+                            }
+                        }
+                    } finally {
+                        permits.release();
+                    }
+                });
+            }
+        }
+        return new int[]{answered.intValue(), retried.intValue()};
+    }
+
+    private void closedLoop(EnclaveSlot slot, long end) {
+        byte[] buffer = new byte[RECEIVE_BUFFER];
+        while (System.nanoTime() < end) {
+            if (pingOnce(slot, buffer) == Outcome.TUNNEL_FAILED) {
+                return;
+            }
+        }
+    }
+
+    private enum Outcome { REPLY, LOST, TUNNEL_FAILED }
+
+    private Outcome pingOnce(EnclaveSlot slot, byte[] buffer) {
+        SimulatedEnclave enclave = slot.enclave;
+        EchoPacket probe = slot.probe;
+        long sent = System.nanoTime();
+        byte[] request = probe.stamp(sent);
+        int sequence = probe.sequence();
+        try {
+            enclave.send(request);
+            requestsSent.increment();
+            requestBytesSent.add(request.length);
+
+            long deadline = sent + pingTimeoutNanos;
+            Duration wait = pingTimeout;
+            while (true) {
+                int length = enclave.receive(buffer, wait);
+                long now = System.nanoTime();
+                if (length > 0) {
+                    packetsReceived.increment();
+                    bytesReceived.add(length);
+                    if (probe.isReply(buffer, length)) {
+                        if (EchoPacket.sequence(buffer) == sequence) {
+                            rtt.record(now - sent);
+                            replies.increment();
+                            return Outcome.REPLY;
+                        }
+                        lateReplies.increment();
+                    }
+                }
+                if (now >= deadline) {
+                    lost.increment();
+                    return Outcome.LOST;
+                }
+                wait = Duration.ofNanos(deadline - now);
+            }
+        } catch (IOException e) {
+            errors.add("tunnel_" + ClientFailures.classify(e));
+            return Outcome.TUNNEL_FAILED;
+        }
+    }
+
+    /** Sends at a fixed pace; the pace is kept even when sends fall behind, so no backlog is skipped. */
+    private final class Sender implements Runnable {
+        private final EnclaveSlot slot;
+        private final long first;
+        private final long interval;
+        private final long end;
+        private volatile long sent;
+        private volatile boolean finished;
+
+        Sender(EnclaveSlot slot, long first, long interval, long end) {
+            this.slot = slot;
+            this.first = first;
+            this.interval = interval;
+            this.end = end;
+        }
+
+        @Override
+        public void run() {
+            EchoPacket probe = slot.probe;
+            try {
+                for (long next = first; next < end; next += interval) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    byte[] request = probe.stamp(System.nanoTime());
+                    slot.enclave.send(request);
+                    requestsSent.increment();
+                    requestBytesSent.add(request.length);
+                    sent++;
+                }
+            } catch (IOException e) {
+                errors.add("tunnel_" + ClientFailures.classify(e));
+            } finally {
+                finished = true;
+            }
+        }
+    }
+
+    /** Receives replies until the sender has finished and every reply is in or overdue. */
+    private void receiveAtRate(EnclaveSlot slot, Sender sender) {
+        byte[] buffer = new byte[RECEIVE_BUFFER];
+        EchoPacket probe = slot.probe;
+        long received = 0;
+        long onTime = 0;
+        long finishedAt = Long.MAX_VALUE;
+        try {
+            while (true) {
+                if (finishedAt == Long.MAX_VALUE && sender.finished) {
+                    finishedAt = System.nanoTime();
+                }
+                if (finishedAt != Long.MAX_VALUE
+                        && (received >= sender.sent || System.nanoTime() - finishedAt > pingTimeoutNanos)) {
+                    break;
+                }
+                int length = slot.enclave.receive(buffer, RECEIVE_POLL);
+                if (length <= 0) {
+                    continue;
+                }
+                long now = System.nanoTime();
+                packetsReceived.increment();
+                bytesReceived.add(length);
+                if (!probe.isReply(buffer, length)) {
+                    continue;
+                }
+                received++;
+                long roundTrip = now - EchoPacket.sendNanos(buffer);
+                if (roundTrip > pingTimeoutNanos) {
+                    lateReplies.increment();
+                } else {
+                    rtt.record(roundTrip);
+                    replies.increment();
+                    onTime++;
+                }
+            }
+        } catch (IOException e) {
+            errors.add("tunnel_" + ClientFailures.classify(e));
+        }
+        lost.add(sender.sent - onTime);
+    }
+}
