@@ -24,7 +24,6 @@ public final class Main {
         return switch (command) {
             case "demo" -> new DemoCommand().run(rest);
             case "bench" -> new BenchCommand().run(rest);
-            case "bench" -> new BenchCommand().run(rest);
             case "status" -> new StatusCommand().run(rest);
             default -> new ServerCommand().run(args);
         };

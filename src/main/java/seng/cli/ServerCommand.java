@@ -29,8 +29,11 @@ import seng.gateway.TunInterface;
 import seng.ip.Ipv4Address;
 import seng.ops.StatusServer;
 import seng.pool.EnclaveNetwork;
+import seng.server.AllowlistAdmission;
 import seng.server.GatewayServer;
 import seng.server.ServerConfig;
+import seng.store.SqliteAllowlist;
+import seng.store.StoreException;
 import seng.tunnel.TunnelSettings;
 
 /** Parses the server command line, loads and checks every file it names, and runs the server until a signal stops it. */
@@ -122,8 +125,8 @@ final class ServerCommand {
         if (line.hasOption(ServerOptions.SHADOWING)) {
             throw new ConfigException("-shadowing is not supported yet");
         }
-        if (line.hasOption(ServerOptions.DB)) {
-            throw new ConfigException("-db is not supported yet");
+        if (line.hasOption(ServerOptions.REQUIRE_MRSIGNER) && !line.hasOption(ServerOptions.DB)) {
+            throw new UsageException("--" + ServerOptions.REQUIRE_MRSIGNER + " needs -db: it applies to the allowlist's apps rows");
         }
         boolean testMode = line.hasOption(ServerOptions.TEST_MODE);
         InetSocketAddress tunnelAddress = tunnelAddress(line.getArgList(), testMode);
@@ -133,12 +136,14 @@ final class ServerCommand {
         X509Certificate iasRoot = testMode ? testEnvironment.authority().rootCertificate() : iasRoot(line);
         TrustPolicy trustPolicy = trustPolicy(line, iasRoot);
 
-        EnclaveNetwork network = EnclaveNetwork.withDefaultSubnet();
+        // Opened after the checks that read only the command line; its reader threads start lazily.
+        AllowlistAdmission allowlist = line.hasOption(ServerOptions.DB) ? allowlist(line) : null;
+        EnclaveNetwork network = allowlist == null ? EnclaveNetwork.withDefaultSubnet() : allowlist.network();
         ServerConfig.GatewayFactory gateway = testMode || line.hasOption(ServerOptions.LOOPBACK)
                 ? ServerCommand::loopbackGateway
                 : tunGateway(line);
 
-        ServerConfig config = new ServerConfig(tunnelAddress, credentials, trustPolicy, network, null, gateway,
+        ServerConfig config = new ServerConfig(tunnelAddress, credentials, trustPolicy, network, allowlist, gateway,
                 DtlsSettings.DEFAULTS.withHandshakeTimeout(seconds(line, ServerOptions.HANDSHAKE_TIMEOUT, 20, false)),
                 new TunnelSettings(TunnelSettings.DEFAULTS.outboundQueueCapacity(),
                         seconds(line, ServerOptions.IDLE_TIMEOUT, 0, true)),
@@ -148,6 +153,21 @@ final class ServerCommand {
             testEnvironment.printSummary(tunnelAddress, network);
         }
         return config;
+    }
+
+    private static AllowlistAdmission allowlist(CommandLine line) throws ConfigException {
+        SqliteAllowlist allowlist;
+        try {
+            allowlist = SqliteAllowlist.open(Path.of(line.getOptionValue(ServerOptions.DB)));
+        } catch (StoreException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        try {
+            return AllowlistAdmission.withCurrentSubnets(allowlist, line.hasOption(ServerOptions.REQUIRE_MRSIGNER));
+        } catch (StoreException e) {
+            allowlist.close();
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static Gateway loopbackGateway(EnclaveNetwork network) {

@@ -15,6 +15,7 @@ final class ServerOptions {
     static final String CERT = "cert";
     static final String KEY = "key";
     static final String DB = "db";
+    static final String REQUIRE_MRSIGNER = "require-mrsigner";
     static final String NETFILTER = "netfilter";
     static final String SHADOWING = "shadowing";
     static final String IAS_ROOT_CA = "ias-root-ca";
@@ -46,8 +47,12 @@ final class ServerOptions {
                 + " the server generates a self-signed secp384r1 certificate and logs its fingerprint"));
         options.addOption(withFile(KEY, "private key of the server certificate (PEM)"));
         options.addOption(withFile(DB, "SQLite allowlist database (upstream schema): which enclaves may connect from"
-                + " which hosts, and their enclave subnetworks. Without it every attested enclave is admitted into"
-                + " 192.168.28.0/24"));
+                + " which hosts, and their enclave subnetworks. The file must exist (create it with 'db init'); its"
+                + " schema is migrated and every row checked at start, and each admission reads the current rows."
+                + " Without it every attested enclave is admitted into 192.168.28.0/24"));
+        options.addOption(Option.builder().longOpt(REQUIRE_MRSIGNER)
+                .desc("with -db: admit an enclave only through apps rows whose MRSIGNER equals its own as well"
+                        + " (default: MRENCLAVE alone decides, as upstream did)").build());
         options.addOption(Option.builder().longOpt(NETFILTER).desc("SENG netfilter extension (not supported yet)").build());
         options.addOption(Option.builder().longOpt(SHADOWING).desc("automatic port shadowing (not supported yet)").build());
         options.addOption(withFile(IAS_ROOT_CA, "trust anchor for IAS report signing certificates (PEM). Default:"

@@ -64,7 +64,13 @@ public final class GatewayServer implements AutoCloseable {
                 ? config.admissionPolicy()
                 : new OpenAdmission(firstPool(network));
 
-        Gateway gateway = config.gatewayFactory().open(network);
+        Gateway gateway;
+        try {
+            gateway = config.gatewayFactory().open(network);
+        } catch (IOException | RuntimeException e) {
+            admission.close();
+            throw e;
+        }
         SessionContext context = new SessionContext(
                 DtlsServerConfig.create(config.credentials(), config.dtlsSettings()),
                 new EvidenceVerifier(config.trustPolicy(), config.clock()),
@@ -79,6 +85,8 @@ public final class GatewayServer implements AutoCloseable {
                 new HandshakeCounters());
 
         GatewayServer server = new GatewayServer(config, context);
+        // The server owns the admission policy from here on; added first, it is closed last.
+        server.opened.add(admission);
         server.opened.add(gateway);
         try {
             server.openEndpoints();

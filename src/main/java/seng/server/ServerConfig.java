@@ -17,7 +17,8 @@ import seng.tunnel.TunnelSettings;
  * @param tunnelAddress the address and port P of tunnel #1; tunnel #2 listens on P + 1. Port 0
  *     picks a free pair of ports.
  * @param admissionPolicy who may connect and from which subnetwork; null admits every attested
- *     enclave into the first subnetwork of {@code network}
+ *     enclave into the first subnetwork of {@code network}. The server started with this config
+ *     closes the policy when it stops or fails to start.
  * @param pairingTimeout how long tunnel #1 waits for the address acknowledgement and tunnel #2
  */
 public record ServerConfig(
