@@ -23,6 +23,9 @@ public final class Main {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         return switch (command) {
             case "demo" -> new DemoCommand().run(rest);
+            case "db" -> new DbCommand().run(rest);
+            case "subnet" -> new SubnetCommand().run(rest);
+            case "app" -> new AppCommand().run(rest);
             case "bench" -> new BenchCommand().run(rest);
             case "status" -> new StatusCommand().run(rest);
             default -> new ServerCommand().run(args);

@@ -106,6 +106,9 @@ final class ServerOptions {
                         + " single dash, as with the Go server (-cert FILE).\n\nOptions:",
                 options(), 2, 4,
                 "\nOther commands: seng-gateway demo [--enclaves N] [--pings N]\n"
+                        + "                seng-gateway db init|check FILE\n"
+                        + "                seng-gateway subnet add|list|remove FILE ...\n"
+                        + "                seng-gateway app add|list|remove FILE ...   (each with --help)\n"
                         + "                " + StatusCommand.USAGE + "\nExit codes: 0 stopped cleanly,"
                         + " 1 error (message names the file or value), 2 wrong usage.", false);
         writer.flush();
