@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -83,10 +82,18 @@ final class ServerCommand {
             err.println("error: " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
-        return serve(config, statusSettings);
+        Duration grace;
+        try {
+            grace = seconds(line, ServerOptions.SHUTDOWN_GRACE,
+                    (int) GatewayServer.DEFAULT_SHUTDOWN_GRACE.toSeconds(), false);
+        } catch (UsageException e) {
+            return usageError(e.getMessage());
+        }
+        return serve(config, statusSettings, grace);
     }
 
-    private int serve(ServerConfig config, StatusServer.Settings statusSettings) {
+    private int serve(ServerConfig config, StatusServer.Settings statusSettings, Duration grace) {
+        ShutdownSignals signals = ShutdownSignals.install(grace);
         GatewayServer server;
         try {
             server = GatewayServer.start(config);
@@ -104,16 +111,19 @@ final class ServerCommand {
             return Main.EXIT_FAILURE;
         }
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("seng-shutdown").unstarted(() -> {
+        signals.onStop(() -> {
             status.close();
-            server.close();
-            stopped.countDown();
-        }));
+            server.close(grace);
+        });
         try {
-            stopped.await();
+            String failure = server.awaitStopped();
+            if (failure != null) {
+                err.println("error: the server stopped because " + failure);
+                return Main.EXIT_FAILURE;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Main.EXIT_FAILURE;
         }
         return Main.EXIT_OK;
     }

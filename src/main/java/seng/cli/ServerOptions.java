@@ -26,6 +26,7 @@ final class ServerOptions {
     static final String PAIRING_TIMEOUT = "pairing-timeout";
     static final String HANDSHAKE_TIMEOUT = "handshake-timeout";
     static final String IDLE_TIMEOUT = "idle-timeout";
+    static final String SHUTDOWN_GRACE = "shutdown-grace";
     static final String ACCEPT_QUOTE_STATUS = "accept-quote-status";
     static final String ALLOW_DEBUG_ENCLAVES = "allow-debug-enclaves";
     static final String MIN_ISV_SVN = "min-isv-svn";
@@ -72,6 +73,8 @@ final class ServerOptions {
         options.addOption(withSeconds(HANDSHAKE_TIMEOUT, "how long one DTLS handshake may take (default 20)"));
         options.addOption(withSeconds(IDLE_TIMEOUT, "end an application tunnel after this long without a packet in"
                 + " either direction; 0 turns it off (default 0, because SENG clients send no keep-alives)"));
+        options.addOption(withSeconds(SHUTDOWN_GRACE, "on SIGTERM or SIGINT, how long client sessions get to end after"
+                + " close_notify is sent to every client; a second signal exits at once (default 5)"));
         options.addOption(Option.builder().longOpt(ACCEPT_QUOTE_STATUS).hasArg().argName("LIST")
                 .desc("comma-separated IAS quote statuses to admit (default OK,GROUP_OUT_OF_DATE); others are e.g."
                         + " CONFIGURATION_NEEDED, SW_HARDENING_NEEDED, CONFIGURATION_AND_SW_HARDENING_NEEDED").build());

@@ -6,8 +6,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,7 +37,7 @@ import seng.tunnel.TrafficCounters;
  */
 public final class GatewayServer implements AutoCloseable {
     private static final int PORT_PAIR_ATTEMPTS = 50;
-    private static final Duration SESSION_STOP_GRACE = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
     private final ServerConfig config;
     private final SessionContext context;
@@ -47,6 +47,8 @@ public final class GatewayServer implements AutoCloseable {
     private DtlsEndpoint tunnel2Endpoint;
     private Thread gatewayReader;
     private volatile boolean closed;
+    private volatile String failure;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private GatewayServer(ServerConfig config, SessionContext context) {
         this.config = config;
@@ -82,7 +84,8 @@ public final class GatewayServer implements AutoCloseable {
                 config.tunnelSettings(),
                 config.pairingTimeout(),
                 new TrafficCounters(),
-                new HandshakeCounters());
+                new HandshakeCounters(),
+                new ReasonCounters());
 
         GatewayServer server = new GatewayServer(config, context);
         // The server owns the admission policy from here on; added first, it is closed last.
@@ -152,7 +155,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private void startGatewayReader() {
         GatewayReader reader = new GatewayReader(context.gateway(), context.addressTable(), context.traffic(),
-                () -> Thread.ofVirtual().start(this::close));
+                () -> fail("the gateway " + context.gateway().name() + " failed"));
         gatewayReader = Thread.ofPlatform().name("seng-gateway-reader").daemon(true).start(reader);
     }
 
@@ -226,31 +229,53 @@ public final class GatewayServer implements AutoCloseable {
         return tunnel2Endpoint;
     }
 
+    /** Returns the application tunnels' end reasons counted so far, such as {@code idle_timeout}. */
+    public ReasonCounters tunnelEnds() {
+        return context.tunnelEnds();
+    }
+
+    /**
+     * Blocks until {@link #close} has finished, whoever called it.
+     *
+     * @return null after a requested stop, or what failed if the server stopped itself
+     */
+    public String awaitStopped() throws InterruptedException {
+        stopped.await();
+        return failure;
+    }
+
+    /** Stops the server because a part it cannot run without has failed. */
+    private void fail(String reason) {
+        failure = reason;
+        Thread.ofPlatform().name("seng-failure-stop").start(this::close);
+    }
+
+    @Override
+    public void close() {
+        close(DEFAULT_SHUTDOWN_GRACE);
+    }
+
     /**
      * Stops the server: no new clients, close_notify on both tunnels of every application tunnel,
-     * sessions stopped (addresses freed by their own cleanup), then the sockets and the gateway.
-     * Every step runs even if an earlier one fails; the failures are thrown together at the end.
+     * sessions stopped (their own cleanup frees the addresses), then the sockets, the gateway and
+     * the admission policy. Sessions get {@code grace} to end; every step runs even if an earlier
+     * one fails, and the failures are thrown together at the end. Idempotent.
      */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close(Duration grace) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
-        int tunnelCount = context.activeTunnels().size();
+        long start = System.nanoTime();
+        List<ApplicationTunnel> tunnels = List.copyOf(context.activeTunnels());
 
-        for (ApplicationTunnel tunnel : Set.copyOf(context.activeTunnels())) {
+        for (ApplicationTunnel tunnel : tunnels) {
             tunnel.close("server_shutdown");
         }
         sessions.shutdownNow();
-        try {
-            if (!sessions.awaitTermination(SESSION_STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                Logger.warn("event=shutdown_slow detail=\"client sessions still running after {} s\"",
-                        SESSION_STOP_GRACE.toSeconds());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        boolean sessionsEnded = awaitSessions(grace);
 
         RuntimeException failures = new RuntimeException("server shutdown failed");
         for (AutoCloseable resource : opened.reversed()) {
@@ -260,16 +285,38 @@ public final class GatewayServer implements AutoCloseable {
                 failures.addSuppressed(e);
             }
         }
-        if (gatewayReader != null) {
-            try {
-                gatewayReader.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        Logger.info("event=server_stopped tunnels_closed={}", tunnelCount);
+        joinGatewayReader();
+
+        Logger.info("event=server_stopped tunnels_closed={} sessions_ended={} duration_ms={} failure={}",
+                tunnels.size(), sessionsEnded, (System.nanoTime() - start) / 1_000_000,
+                failure == null ? "-" : "\"" + failure + "\"");
+        stopped.countDown();
         if (failures.getSuppressed().length > 0) {
             throw failures;
+        }
+    }
+
+    private boolean awaitSessions(Duration grace) {
+        try {
+            if (sessions.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            Logger.warn("event=shutdown_slow detail=\"client sessions still running after {} ms; closing sockets under them\"",
+                    grace.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private void joinGatewayReader() {
+        if (gatewayReader == null || gatewayReader == Thread.currentThread()) {
+            return;
+        }
+        try {
+            gatewayReader.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
