@@ -35,13 +35,13 @@ public final class DtlsConnection implements AutoCloseable {
     /**
      * Receives the plaintext of one application record.
      *
-     * @param waitMillis how long to wait, at least 1; Bouncy Castle reads 0 as forever
+     * @param waitMillis how long to wait; 0 waits until a record arrives or the connection ends
      * @return the plaintext length, or -1 if nothing arrived in time (records with a bad MAC are
      *     discarded silently and also give -1)
      * @throws IOException once the connection has ended: see {@link #endReason()}
      */
     public int receive(byte[] buffer, int offset, int length, int waitMillis) throws IOException {
-        return dtls.receive(buffer, offset, length, Math.max(1, waitMillis));
+        return dtls.receive(buffer, offset, length, waitMillis);
     }
 
     /** Sends one record; the caller keeps {@code length} within {@link #sendLimit()}. */

@@ -53,17 +53,11 @@ final class ServerMetrics {
         return text.toString();
     }
 
-    /**
-     * Returns the direction of the packets a drop reason applies to.
-     *
-     * <p>NOTE: the gateway reader also counts a gateway packet shorter than an IPv4 header as
-     * {@link DropReason#MALFORMED}, which this mapping reports as {@code from_enclave}. Neither
-     * gateway returns such packets today.
-     */
+    /** Returns the direction of the packets a drop reason applies to. */
     static String direction(DropReason reason) {
         return switch (reason) {
             case SPOOFED_SOURCE, MALFORMED, DATA_ON_SEND_TUNNEL -> FROM_ENCLAVE;
-            case TOO_LARGE, QUEUE_FULL, NO_TUNNEL -> TO_ENCLAVE;
+            case TOO_SHORT, TOO_LARGE, QUEUE_FULL, NO_TUNNEL -> TO_ENCLAVE;
         };
     }
 
@@ -106,6 +100,10 @@ final class ServerMetrics {
         text.family("seng_pairing_waiting", GAUGE, "Tunnel 1 clients that completed their handshake and wait for"
                 + " their tunnel 2.")
                 .sample("seng_pairing_waiting", server.waitingForPairing());
+        text.family("seng_tunnels_ended_total", COUNTER, "Application tunnels that ended, by reason: tunnel1_close_notify,"
+                + " tunnel2_close_notify, idle_timeout, server_shutdown, or an alert or error on either tunnel.");
+        server.tunnelEnds().snapshot().forEach((reason, count) ->
+                text.sample("seng_tunnels_ended_total", count, "reason", reason));
     }
 
     private static void writeTraffic(PrometheusText text, TrafficCounters traffic) {

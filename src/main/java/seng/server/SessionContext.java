@@ -24,5 +24,6 @@ record SessionContext(
         TunnelSettings tunnelSettings,
         Duration pairingTimeout,
         TrafficCounters traffic,
-        HandshakeCounters handshakes) {
+        HandshakeCounters handshakes,
+        ReasonCounters tunnelEnds) {
 }

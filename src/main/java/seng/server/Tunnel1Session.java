@@ -79,6 +79,7 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
                     HostPort.format(peer), HostPort.format(tunnel2.peer()));
 
             String reason = tunnel.run();
+            context.tunnelEnds().record(reason);
             AuditLog.tunnelEnded(tunnel, reason);
         } catch (HandshakeFailedException e) {
             recordHandshakeFailure(peer, e);

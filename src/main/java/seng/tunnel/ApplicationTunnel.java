@@ -1,7 +1,7 @@
 package seng.tunnel;
 
 import java.io.IOException;
-import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
@@ -24,7 +24,8 @@ import seng.ip.Ipv4Packet;
 public final class ApplicationTunnel {
     private static final byte[] STOP = new byte[0];
     private static final int RECEIVE_BUFFER = 2048;
-    private static final int IDLE_CHECK_MILLIS = 1_000;
+    /** Tells {@link DtlsConnection#receive} to wait until a record arrives or the connection ends. */
+    private static final int UNTIL_RECORD = 0;
 
     private final TunnelInfo info;
     private final DtlsConnection tunnel1;
@@ -73,7 +74,7 @@ public final class ApplicationTunnel {
             drop(DropReason.TOO_LARGE);
             return;
         }
-        byte[] copy = java.util.Arrays.copyOf(packet, length);
+        byte[] copy = Arrays.copyOf(packet, length);
         if (!outbound.offer(copy)) {
             drop(DropReason.QUEUE_FULL);
         }
@@ -109,7 +110,7 @@ public final class ApplicationTunnel {
         byte[] buffer = new byte[RECEIVE_BUFFER];
         try {
             while (true) {
-                int length = tunnel1.receive(buffer, 0, buffer.length, IDLE_CHECK_MILLIS);
+                int length = tunnel1.receive(buffer, 0, buffer.length, idleWaitMillis());
                 if (length < 0) {
                     if (isIdle()) {
                         end("idle_timeout");
@@ -181,7 +182,7 @@ public final class ApplicationTunnel {
         byte[] buffer = new byte[RECEIVE_BUFFER];
         try {
             while (true) {
-                if (tunnel2.receive(buffer, 0, buffer.length, 60_000) >= 0) {
+                if (tunnel2.receive(buffer, 0, buffer.length, UNTIL_RECORD) >= 0) {
                     drop(DropReason.DATA_ON_SEND_TUNNEL);
                 }
             }
@@ -189,6 +190,18 @@ public final class ApplicationTunnel {
             end(tunnel2.isClosed() ? "tunnel2_" + tunnel2.endReason() : "tunnel2_error");
         }
         return null;
+    }
+
+    /**
+     * Returns how long tunnel #1 may stay silent before the idle check is due. Without an idle
+     * timeout it waits for good, so an idle tunnel costs no wakeups at all.
+     */
+    private int idleWaitMillis() {
+        if (!settings.hasIdleTimeout()) {
+            return UNTIL_RECORD;
+        }
+        long silentMillis = (System.nanoTime() - lastActivityNanos) / 1_000_000;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis() - silentMillis));
     }
 
     private boolean isIdle() {
@@ -203,10 +216,5 @@ public final class ApplicationTunnel {
     private void drop(DropReason reason) {
         counters.drop(reason);
         allTunnels.drop(reason);
-    }
-
-    /** Returns when the tunnel's data phase began. */
-    public Instant since() {
-        return info.since();
     }
 }

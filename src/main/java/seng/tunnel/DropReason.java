@@ -6,6 +6,8 @@ public enum DropReason {
     SPOOFED_SOURCE("spoofed_source"),
     /** An enclave record that is not a well-formed IPv4 packet. */
     MALFORMED("malformed"),
+    /** A gateway packet shorter than an IPv4 header. */
+    TOO_SHORT("too_short"),
     /** A gateway packet larger than one DTLS record to the enclave can carry. */
     TOO_LARGE("too_large"),
     /** A gateway packet for an enclave whose outbound queue was full. */

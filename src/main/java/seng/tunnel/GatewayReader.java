@@ -63,7 +63,7 @@ public final class GatewayReader implements Runnable {
 
     private void route(byte[] packet, int length) {
         if (length < Ipv4Packet.MIN_HEADER_LENGTH) {
-            traffic.drop(DropReason.MALFORMED);
+            traffic.drop(DropReason.TOO_SHORT);
             return;
         }
         ApplicationTunnel tunnel = addressTable.get(Ipv4Packet.destination(packet));
