@@ -224,7 +224,12 @@ final class LinuxNative {
      * privilege, what to do about it.
      */
     static IOException failure(String message, int errno) {
-        String hint = errno == EPERM || errno == EACCES ? "; run as root or with CAP_NET_ADMIN" : "";
+        String hint = switch (errno) {
+            case EPERM -> "; creating or configuring an interface needs root or CAP_NET_ADMIN, and attaching to a"
+                    + " persistent one needs its owner (ip tuntap add ... user NAME)";
+            case EACCES -> "; the file permissions refuse access (/dev/net/tun is normally mode 0666), or run as root";
+            default -> "";
+        };
         return new IOException(message + ": " + describe(errno) + hint);
     }
 
