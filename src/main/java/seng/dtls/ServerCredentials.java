@@ -167,7 +167,7 @@ public final class ServerCredentials {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try {
             return switch (object) {
-                case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+                case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
                 case PrivateKeyInfo info -> converter.getPrivateKey(info);
                 default -> throw new CredentialsException(file + ": expected an unencrypted PEM private key"
                         + " (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)");
