@@ -5,7 +5,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,10 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import seng.dtls.SengTlsCrypto;
 import seng.ip.IcmpEcho;
 import seng.ip.Ipv4Address;
 import seng.tunnel.proto.IpAssignACK;
@@ -28,7 +27,7 @@ import seng.tunnel.proto.IpAssignment;
  * tunnel #1 and receives them on tunnel #2. Used by tests, the demo and the load generator.
  */
 public final class SimulatedEnclave implements AutoCloseable {
-    private static final JcaTlsCrypto CRYPTO = new JcaTlsCryptoProvider().create(new SecureRandom());
+    private static final JcaTlsCrypto CRYPTO = SengTlsCrypto.create();
     private static final AtomicInteger PING_IDENTIFIERS = new AtomicInteger();
 
     private final Tunnel1 tunnel1;
@@ -61,6 +60,7 @@ public final class SimulatedEnclave implements AutoCloseable {
      */
     public static Tunnel1 openTunnel1(InetSocketAddress server, PrivateKey key, byte[] certificateDer,
             ClientOptions options) throws IOException {
+        key = key == null ? null : SengTlsCrypto.forSigning(key);
         EnclaveTlsClient client = new EnclaveTlsClient(CRYPTO, key, certificateDer, options.pinnedServerCertificate(),
                 options.groups());
         DatagramSocket socket = openSocket(options.localAddress(), server);

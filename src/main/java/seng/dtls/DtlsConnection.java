@@ -44,6 +44,44 @@ public final class DtlsConnection implements AutoCloseable {
         return dtls.receive(buffer, offset, length, waitMillis);
     }
 
+    /**
+     * Hands every later record to {@code listener} on the thread that receives its datagram, the
+     * endpoint's receiver thread, instead of waiting for {@link #receive} calls. Records that came
+     * before are handed over now. The listener must be quick and must not block: it runs on the
+     * path of every client of the endpoint.
+     */
+    public void startInlineReceive(RecordListener listener) {
+        byte[] buffer = new byte[PeerTransport.DATA_RECEIVE_LIMIT];
+        transport.startInline(() -> drain(buffer, listener));
+    }
+
+    /** Processes the queued datagrams; runs on one thread at a time, which the transport ensures. */
+    private void drain(byte[] buffer, RecordListener listener) {
+        while (true) {
+            int length;
+            try {
+                length = dtls.receive(buffer, 0, buffer.length, 0);
+            } catch (NoDatagramPending e) {
+                return;
+            } catch (IOException e) {
+                listener.ended(endReason());
+                return;
+            }
+            if (length >= 0) {
+                listener.record(buffer, length);
+            }
+        }
+    }
+
+    /** Receives the records of a connection in inline mode. */
+    public interface RecordListener {
+        /** Takes one record's plaintext; the buffer is reused for the next record. */
+        void record(byte[] plaintext, int length);
+
+        /** Reports that the connection ended, with {@link #endReason()}; a repeat call can follow and must do no harm. */
+        void ended(String reason);
+    }
+
     /** Sends one record; the caller keeps {@code length} within {@link #sendLimit()}. */
     public void send(byte[] buffer, int offset, int length) throws IOException {
         dtls.send(buffer, offset, length);

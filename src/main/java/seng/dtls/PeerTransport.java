@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.bouncycastle.tls.DatagramTransport;
 import org.tinylog.Logger;
@@ -14,14 +15,17 @@ import seng.ip.HostPort;
 
 /**
  * The datagrams of one remote address on one endpoint, as Bouncy Castle's DTLS code pulls them.
- * The endpoint's receiver thread pushes; the peer's own virtual thread pulls. Sends go straight
+ * The endpoint's receiver thread pushes. During the handshake and the address setup the peer's
+ * own virtual thread pulls, blocking while the queue is empty. In inline mode, the data phase,
+ * whichever thread delivered a datagram also runs the record processing at once, so a packet
+ * crosses no thread on its way in; an empty queue then ends the pull at once. Sends go straight
  * to the shared channel.
  */
 final class PeerTransport implements DatagramTransport {
     /** The client's Certificate message is 4–6 KB and may come in one datagram when the path allows it. */
     static final int HANDSHAKE_RECEIVE_LIMIT = 32 * 1024;
-    /** One tunnel packet of up to 1500 bytes plus the record overhead. */
-    static final int DATA_RECEIVE_LIMIT = 2048;
+    /** One 1500-byte datagram, the link MTU of the clients, with room to spare; Bouncy Castle allocates this much per record. */
+    static final int DATA_RECEIVE_LIMIT = 1600;
     /** Clients set a 1500-byte link MTU: IPv4 and UDP headers leave 1472 bytes for a datagram. */
     static final int SEND_LIMIT = 1472;
 
@@ -30,6 +34,8 @@ final class PeerTransport implements DatagramTransport {
     private final DtlsEndpoint endpoint;
     private final InetSocketAddress remote;
     private final ArrayBlockingQueue<byte[]> inbound;
+    private final ReentrantLock inlineLock = new ReentrantLock();
+    private volatile Runnable inlineDrain;
     private volatile boolean handshakeComplete;
     private volatile boolean closed;
 
@@ -55,9 +61,43 @@ final class PeerTransport implements DatagramTransport {
         return closed;
     }
 
-    /** Queues a datagram for the peer's thread; a full queue drops it, as a full socket buffer would. */
+    /**
+     * Queues a datagram; a full queue drops it, as a full socket buffer would. In inline mode the
+     * datagram is processed before this returns, unless another thread is draining the queue.
+     */
     boolean deliver(byte[] datagram) {
-        return !closed && inbound.offer(datagram);
+        if (closed || !inbound.offer(datagram)) {
+            return false;
+        }
+        Runnable drain = inlineDrain;
+        if (drain != null) {
+            pump(drain);
+        }
+        return true;
+    }
+
+    /**
+     * Switches to inline mode: from now on {@code drain} processes queued datagrams on the thread
+     * that delivers them. Datagrams queued before are processed now, on the calling thread.
+     */
+    void startInline(Runnable drain) {
+        inlineDrain = drain;
+        pump(drain);
+    }
+
+    /**
+     * Runs {@code drain} until the queue is empty or the transport closed, on one thread at a
+     * time. A thread that finds the lock taken leaves its datagram to the holder, and the holder
+     * checks the queue once more after unlocking, so no datagram is left behind.
+     */
+    private void pump(Runnable drain) {
+        while (!closed && !inbound.isEmpty() && inlineLock.tryLock()) {
+            try {
+                drain.run();
+            } finally {
+                inlineLock.unlock();
+            }
+        }
     }
 
     @Override
@@ -76,17 +116,17 @@ final class PeerTransport implements DatagramTransport {
      */
     @Override
     public int receive(byte[] buffer, int offset, int length, int waitMillis) throws IOException {
-        byte[] datagram;
-        try {
-            datagram = waitMillis == 0 ? inbound.take() : inbound.poll(waitMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a datagram from " + remote);
+        if (closed) {
+            throw new TransportClosedException(remote);
         }
+        byte[] datagram = inlineDrain != null ? inbound.poll() : waitForDatagram(waitMillis);
         if (closed) {
             throw new TransportClosedException(remote);
         }
         if (datagram == null) {
+            if (inlineDrain != null) {
+                throw NoDatagramPending.INSTANCE;
+            }
             return -1;
         }
 
@@ -94,6 +134,15 @@ final class PeerTransport implements DatagramTransport {
         // Castle discards it instead of reading a truncated record.
         System.arraycopy(datagram, 0, buffer, offset, Math.min(length, datagram.length));
         return datagram.length;
+    }
+
+    private byte[] waitForDatagram(int waitMillis) throws InterruptedIOException {
+        try {
+            return waitMillis == 0 ? inbound.take() : inbound.poll(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a datagram from " + HostPort.format(remote));
+        }
     }
 
     /**

@@ -56,10 +56,12 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
  */
 public final class ServerCredentials {
     private final PrivateKey privateKey;
+    private final PrivateKey signingKey;
     private final X509Certificate certificate;
 
     private ServerCredentials(PrivateKey privateKey, X509Certificate certificate) {
         this.privateKey = privateKey;
+        this.signingKey = SengTlsCrypto.forSigning(privateKey);
         this.certificate = certificate;
     }
 
@@ -145,7 +147,7 @@ public final class ServerCredentials {
         } catch (CertificateException e) {
             throw new IOException(e);
         }
-        return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, privateKey,
+        return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, signingKey,
                 new org.bouncycastle.tls.Certificate(new TlsCertificate[]{tlsCertificate}), algorithm);
     }
 

@@ -57,7 +57,7 @@ final class ServerMetrics {
     static String direction(DropReason reason) {
         return switch (reason) {
             case SPOOFED_SOURCE, MALFORMED, DATA_ON_SEND_TUNNEL -> FROM_ENCLAVE;
-            case TOO_SHORT, TOO_LARGE, QUEUE_FULL, NO_TUNNEL -> TO_ENCLAVE;
+            case TOO_SHORT, TOO_LARGE, NO_TUNNEL -> TO_ENCLAVE;
         };
     }
 

@@ -78,6 +78,7 @@ public final class GatewayServer implements AutoCloseable {
                 new EvidenceVerifier(config.trustPolicy(), config.clock()),
                 admission,
                 new PairingRegistry(),
+                new VerifiedCertificates(),
                 new AddressTable<>(),
                 ConcurrentHashMap.newKeySet(),
                 gateway,

@@ -18,6 +18,7 @@ record SessionContext(
         EvidenceVerifier verifier,
         AdmissionPolicy admissionPolicy,
         PairingRegistry pairing,
+        VerifiedCertificates verifiedCertificates,
         AddressTable<ApplicationTunnel> addressTable,
         Set<ApplicationTunnel> activeTunnels,
         Gateway gateway,

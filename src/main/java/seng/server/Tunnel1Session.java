@@ -43,13 +43,14 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
     }
 
     /** The attested enclave and the subnetwork it may use, between the two handshake steps. */
-    record Candidate(Attestation attestation, AdmissionPolicy.Admission admission) {
+    record Candidate(Attestation attestation, byte[] certificateDigest, AdmissionPolicy.Admission admission) {
     }
 
     void run() {
         InetSocketAddress peer = pending.peer();
         DtlsConnection tunnel1 = null;
         PairingRegistry.Waiting waiting = null;
+        Candidate verified = null;
         DtlsConnection tunnel2 = null;
         ApplicationTunnel tunnel = null;
         try {
@@ -61,6 +62,8 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
             // The client starts tunnel #2 right after sending its acknowledgement, so the
             // registration comes first: a fast tunnel #2 must find this tunnel #1 waiting.
             waiting = context.pairing().register(peer.getAddress(), candidate.attestation().quoteBytes());
+            context.verifiedCertificates().put(peer.getAddress(), candidate.certificateDigest(), candidate.attestation());
+            verified = candidate;
             if (!assignAddress(tunnel1)) {
                 return;
             }
@@ -75,10 +78,11 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
                     tunnel1, tunnel2, context.gateway(), context.tunnelSettings(), context.traffic());
             context.addressTable().put(leasedAddress, tunnel);
             context.activeTunnels().add(tunnel);
+            tunnel.start();
             Logger.info("event=tunnel_up enclave={} peer={} tunnel2_peer={}", Ipv4Address.format(leasedAddress),
                     HostPort.format(peer), HostPort.format(tunnel2.peer()));
 
-            String reason = tunnel.run();
+            String reason = tunnel.awaitEnd();
             context.tunnelEnds().record(reason);
             AuditLog.tunnelEnded(tunnel, reason);
         } catch (HandshakeFailedException e) {
@@ -93,6 +97,9 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
             }
             if (waiting != null && tunnel2 == null) {
                 waiting.abandon();
+            }
+            if (verified != null) {
+                context.verifiedCertificates().remove(peer.getAddress(), verified.certificateDigest(), verified.attestation());
             }
             closeQuietly(tunnel1);
             closeQuietly(tunnel2);
@@ -110,7 +117,8 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
             throw new ClientRejectedException(e.reason().code(), e.getMessage(), ClientRejectedException.Alert.BAD_CERTIFICATE);
         }
         try {
-            return new Candidate(attestation, context.admissionPolicy().admit(attestation, peer.getAddress()));
+            return new Candidate(attestation, VerifiedCertificates.digest(leafCertificateDer),
+                    context.admissionPolicy().admit(attestation, peer.getAddress()));
         } catch (ClientRejectedException e) {
             refused(peer, attestation, e.reason(), e.getMessage());
             throw e;

@@ -56,11 +56,14 @@ final class Tunnel2Session implements ClientCertificateHandler<PairingRegistry.W
 
     @Override
     public PairingRegistry.Waiting inspect(byte[] leafCertificateDer, InetSocketAddress peer) throws ClientRejectedException {
-        Attestation attestation;
-        try {
-            attestation = context.verifier().verify(leafCertificateDer);
-        } catch (AttestationException e) {
-            throw refuse(peer, null, e.reason().code(), e.getMessage(), ClientRejectedException.Alert.BAD_CERTIFICATE);
+        Attestation attestation = context.verifiedCertificates().get(peer.getAddress(),
+                VerifiedCertificates.digest(leafCertificateDer));
+        if (attestation == null) {
+            try {
+                attestation = context.verifier().verify(leafCertificateDer);
+            } catch (AttestationException e) {
+                throw refuse(peer, null, e.reason().code(), e.getMessage(), ClientRejectedException.Alert.BAD_CERTIFICATE);
+            }
         }
 
         PairingRegistry.Waiting waiting = context.pairing().find(peer.getAddress(), attestation.quoteBytes());

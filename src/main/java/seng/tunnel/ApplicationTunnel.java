@@ -1,11 +1,10 @@
 package seng.tunnel;
 
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.StructuredTaskScope;
-import java.util.concurrent.StructuredTaskScope.Joiner;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.tinylog.Logger;
 
@@ -16,17 +15,15 @@ import seng.ip.Ipv4Address;
 import seng.ip.Ipv4Packet;
 
 /**
- * One shielded application's pair of tunnels in the data phase. Tunnel #1 carries enclave
- * packets to the gateway, after the source check; tunnel #2 carries gateway packets, queued by
- * the gateway reader, to the enclave. Three virtual threads in one structured scope do the work,
- * and the first of them to end for any reason ends the other two.
+ * One shielded application's pair of tunnels in the data phase. It owns no thread: enclave
+ * packets arrive on tunnel #1 and are checked and written to the gateway on the endpoint's
+ * receiver thread, and gateway packets are encrypted and sent on tunnel #2 by the gateway
+ * reader. Neither path waits: the gateway takes or drops a packet, and a non-blocking socket send
+ * takes or drops a datagram, so one slow enclave cannot hold up the others. The session thread
+ * that set the tunnel up waits in {@link #awaitEnd} until either tunnel closes or fails, the idle
+ * timeout fires, or {@link #close} is called.
  */
 public final class ApplicationTunnel {
-    private static final byte[] STOP = new byte[0];
-    private static final int RECEIVE_BUFFER = 2048;
-    /** Tells {@link DtlsConnection#receive} to wait until a record arrives or the connection ends. */
-    private static final int UNTIL_RECORD = 0;
-
     private final TunnelInfo info;
     private final DtlsConnection tunnel1;
     private final DtlsConnection tunnel2;
@@ -34,8 +31,7 @@ public final class ApplicationTunnel {
     private final TunnelSettings settings;
     private final TrafficCounters allTunnels;
     private final TrafficCounters counters = new TrafficCounters();
-    private final ArrayBlockingQueue<byte[]> outbound;
-    private final AtomicReference<String> endReason = new AtomicReference<>();
+    private final CompletableFuture<String> ended = new CompletableFuture<>();
     private final int maxOutboundPacket;
     private volatile long lastActivityNanos = System.nanoTime();
     private boolean spoofingReported;
@@ -48,7 +44,6 @@ public final class ApplicationTunnel {
         this.gateway = gateway;
         this.settings = settings;
         this.allTunnels = allTunnels;
-        this.outbound = new ArrayBlockingQueue<>(settings.outboundQueueCapacity());
         this.maxOutboundPacket = tunnel2.sendLimit();
     }
 
@@ -62,73 +57,91 @@ public final class ApplicationTunnel {
 
     /** Returns why the tunnel ended, or null while it runs. */
     public String endReason() {
-        return endReason.get();
+        return ended.getNow(null);
+    }
+
+    /** Starts forwarding: from now on both tunnels' records are handled as they arrive. */
+    public void start() {
+        tunnel1.startInlineReceive(new DtlsConnection.RecordListener() {
+            @Override
+            public void record(byte[] plaintext, int length) {
+                forwardToGateway(plaintext, length);
+            }
+
+            @Override
+            public void ended(String reason) {
+                end("tunnel1_" + reason);
+            }
+        });
+        tunnel2.startInlineReceive(new DtlsConnection.RecordListener() {
+            @Override
+            public void record(byte[] plaintext, int length) {
+                drop(DropReason.DATA_ON_SEND_TUNNEL);
+            }
+
+            @Override
+            public void ended(String reason) {
+                end("tunnel2_" + reason);
+            }
+        });
     }
 
     /**
-     * Queues a packet from the gateway for the enclave. Never blocks: a full queue drops the
-     * packet, as a network interface's ring would. Called by the gateway reader only.
+     * Sends a packet from the gateway to the enclave on tunnel #2. Called by the gateway reader
+     * only. Never blocks: a datagram the socket cannot take now is dropped and counted by the
+     * endpoint, as a full network interface ring would drop it.
      */
     public void offer(byte[] packet, int length) {
+        if (ended.isDone()) {
+            return;
+        }
         if (length > maxOutboundPacket) {
             drop(DropReason.TOO_LARGE);
             return;
         }
-        byte[] copy = Arrays.copyOf(packet, length);
-        if (!outbound.offer(copy)) {
-            drop(DropReason.QUEUE_FULL);
+        try {
+            tunnel2.send(packet, 0, length);
+        } catch (IOException e) {
+            end(tunnel2.isClosed() ? "tunnel2_" + tunnel2.endReason() : "tunnel2_error");
+            Logger.trace(e, "event=tunnel_send_failed tunnel=2 enclave={}", Ipv4Address.format(info.enclaveAddress()));
+            return;
         }
+        lastActivityNanos = System.nanoTime();
+        counters.packetsToEnclaves.increment();
+        counters.bytesToEnclaves.add(length);
+        allTunnels.packetsToEnclaves.increment();
+        allTunnels.bytesToEnclaves.add(length);
     }
 
     /**
-     * Forwards packets both ways until either tunnel closes, fails or idles out, or {@link #close}
-     * is called. Returns the end reason; the caller closes the connections afterwards.
+     * Blocks until the tunnel ends and returns why. With an idle timeout the waiting thread wakes
+     * when the timeout could have passed and ends the tunnel if no packet came in either direction.
      */
-    public String run() throws InterruptedException {
-        String threadPrefix = "seng-tunnel-" + Ipv4Address.format(info.enclaveAddress()) + "-";
-        try (var scope = StructuredTaskScope.open(Joiner.<Void>allUntil(subtask -> true),
-                configuration -> configuration.withThreadFactory(Thread.ofVirtual().name(threadPrefix, 0).factory()))) {
-            scope.fork(this::forwardFromEnclave);
-            scope.fork(this::forwardToEnclave);
-            scope.fork(this::watchSendTunnel);
-            scope.join();
+    public String awaitEnd() throws InterruptedException {
+        while (true) {
+            try {
+                if (!settings.hasIdleTimeout()) {
+                    return ended.get();
+                }
+                return ended.get(idleWaitMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (isIdle()) {
+                    end("idle_timeout");
+                }
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the end reason never completes exceptionally", e);
+            }
         }
-        endReason.compareAndSet(null, "stopped");
-        return endReason.get();
     }
 
-    /** Ends the tunnel from outside, for example at shutdown. Idempotent. */
+    /** Ends the tunnel from outside, for example at shutdown, and closes both connections. Idempotent. */
     public void close(String reason) {
-        endReason.compareAndSet(null, reason);
-        outbound.clear();
-        outbound.offer(STOP);
+        end(reason);
         tunnel1.close();
         tunnel2.close();
     }
 
-    private Void forwardFromEnclave() {
-        byte[] buffer = new byte[RECEIVE_BUFFER];
-        try {
-            while (true) {
-                int length = tunnel1.receive(buffer, 0, buffer.length, idleWaitMillis());
-                if (length < 0) {
-                    if (isIdle()) {
-                        end("idle_timeout");
-                        return null;
-                    }
-                    continue;
-                }
-                lastActivityNanos = System.nanoTime();
-                forwardToGateway(buffer, length);
-            }
-        } catch (IOException e) {
-            end(tunnel1.isClosed() ? "tunnel1_" + tunnel1.endReason() : "tunnel1_error");
-            Logger.trace(e, "event=tunnel_receive_ended tunnel=1 enclave={}", Ipv4Address.format(info.enclaveAddress()));
-        }
-        return null;
-    }
-
-    private void forwardToGateway(byte[] packet, int length) throws IOException {
+    private void forwardToGateway(byte[] packet, int length) {
         if (!Ipv4Packet.isWellFormed(packet, length)) {
             drop(DropReason.MALFORMED);
             return;
@@ -138,14 +151,21 @@ public final class ApplicationTunnel {
             reportSpoofing(Ipv4Packet.source(packet));
             return;
         }
-        gateway.write(packet, length);
+        try {
+            gateway.write(packet, length);
+        } catch (IOException e) {
+            // The gateway is closing or broken; the server stops on its own, this packet is lost.
+            Logger.trace(e, "event=gateway_write_failed enclave={}", Ipv4Address.format(info.enclaveAddress()));
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
         counters.packetsFromEnclaves.increment();
         counters.bytesFromEnclaves.add(length);
         allTunnels.packetsFromEnclaves.increment();
         allTunnels.bytesFromEnclaves.add(length);
     }
 
-    /** Logs the first spoofed packet of a tunnel; the rest are only counted. */
+    /** Logs the first spoofed packet of a tunnel; the rest are only counted. Runs on one thread only. */
     private void reportSpoofing(int claimedSource) {
         if (!spoofingReported) {
             spoofingReported = true;
@@ -154,63 +174,17 @@ public final class ApplicationTunnel {
         }
     }
 
-    private Void forwardToEnclave() {
-        try {
-            while (true) {
-                byte[] packet = outbound.take();
-                if (packet == STOP) {
-                    return null;
-                }
-                tunnel2.send(packet, 0, packet.length);
-                lastActivityNanos = System.nanoTime();
-                counters.packetsToEnclaves.increment();
-                counters.bytesToEnclaves.add(packet.length);
-                allTunnels.packetsToEnclaves.increment();
-                allTunnels.bytesToEnclaves.add(packet.length);
-            }
-        } catch (InterruptedException e) {
-            return null;
-        } catch (IOException e) {
-            end(tunnel2.isClosed() ? "tunnel2_" + tunnel2.endReason() : "tunnel2_error");
-            Logger.trace(e, "event=tunnel_send_ended tunnel=2 enclave={}", Ipv4Address.format(info.enclaveAddress()));
-        }
-        return null;
-    }
-
-    /** Reads tunnel #2 only to notice its close_notify or a fatal alert; clients send no data there. */
-    private Void watchSendTunnel() {
-        byte[] buffer = new byte[RECEIVE_BUFFER];
-        try {
-            while (true) {
-                if (tunnel2.receive(buffer, 0, buffer.length, UNTIL_RECORD) >= 0) {
-                    drop(DropReason.DATA_ON_SEND_TUNNEL);
-                }
-            }
-        } catch (IOException e) {
-            end(tunnel2.isClosed() ? "tunnel2_" + tunnel2.endReason() : "tunnel2_error");
-        }
-        return null;
-    }
-
-    /**
-     * Returns how long tunnel #1 may stay silent before the idle check is due. Without an idle
-     * timeout it waits for good, so an idle tunnel costs no wakeups at all.
-     */
-    private int idleWaitMillis() {
-        if (!settings.hasIdleTimeout()) {
-            return UNTIL_RECORD;
-        }
+    private long idleWaitMillis() {
         long silentMillis = (System.nanoTime() - lastActivityNanos) / 1_000_000;
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis() - silentMillis));
+        return Math.max(1, settings.idleTimeout().toMillis() - silentMillis);
     }
 
     private boolean isIdle() {
-        return settings.hasIdleTimeout()
-                && System.nanoTime() - lastActivityNanos > settings.idleTimeout().toNanos();
+        return System.nanoTime() - lastActivityNanos > settings.idleTimeout().toNanos();
     }
 
     private void end(String reason) {
-        endReason.compareAndSet(null, reason);
+        ended.complete(reason);
     }
 
     private void drop(DropReason reason) {

@@ -10,8 +10,6 @@ public enum DropReason {
     TOO_SHORT("too_short"),
     /** A gateway packet larger than one DTLS record to the enclave can carry. */
     TOO_LARGE("too_large"),
-    /** A gateway packet for an enclave whose outbound queue was full. */
-    QUEUE_FULL("queue_full"),
     /** A gateway packet for an address no tunnel holds. */
     NO_TUNNEL("no_tunnel"),
     /** A record the client sent on tunnel #2, which only carries gateway-to-enclave traffic. */

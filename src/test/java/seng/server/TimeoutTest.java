@@ -29,7 +29,7 @@ class TimeoutTest {
     @Test
     void idleTunnelIsClosedAndItsAddressFreed() throws Exception {
         try (LoopbackServer loopback = LoopbackServer.start(config -> config.withTunnelSettings(
-                new TunnelSettings(TunnelSettings.DEFAULTS.outboundQueueCapacity(), Duration.ofSeconds(1))))) {
+                new TunnelSettings(Duration.ofSeconds(1))))) {
             SimulatedEnclave enclave = loopback.connect();
             assertThat(loopback.freeAddresses()).isEqualTo(252);
 
@@ -44,7 +44,7 @@ class TimeoutTest {
     @Test
     void activeTunnelOutlivesIdleTimeout() throws Exception {
         try (LoopbackServer loopback = LoopbackServer.start(config -> config.withTunnelSettings(
-                new TunnelSettings(TunnelSettings.DEFAULTS.outboundQueueCapacity(), Duration.ofSeconds(1))));
+                new TunnelSettings(Duration.ofSeconds(1))));
                 SimulatedEnclave enclave = loopback.connect()) {
             for (int ping = 0; ping < 8; ping++) {
                 enclave.ping(enclave.gateway(), Duration.ofSeconds(2));
