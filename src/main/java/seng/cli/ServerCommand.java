@@ -26,8 +26,10 @@ import seng.gateway.Gateway;
 import seng.gateway.LoopbackGateway;
 import seng.gateway.TunInterface;
 import seng.ip.Ipv4Address;
+import seng.ip.Ipv4Prefix;
 import seng.ops.StatusServer;
 import seng.pool.EnclaveNetwork;
+import seng.pool.Subnet;
 import seng.server.AllowlistAdmission;
 import seng.server.GatewayServer;
 import seng.server.ServerConfig;
@@ -135,6 +137,10 @@ final class ServerCommand {
         if (line.hasOption(ServerOptions.SHADOWING)) {
             throw new ConfigException("-shadowing is not supported yet");
         }
+        if (line.hasOption(ServerOptions.ENCLAVE_SUBNET) && line.hasOption(ServerOptions.DB)) {
+            throw new UsageException("--" + ServerOptions.ENCLAVE_SUBNET + " and -db exclude each other: with a database"
+                    + " the enclave subnetworks come from its enclave_subnets table");
+        }
         if (line.hasOption(ServerOptions.REQUIRE_MRSIGNER) && !line.hasOption(ServerOptions.DB)) {
             throw new UsageException("--" + ServerOptions.REQUIRE_MRSIGNER + " needs -db: it applies to the allowlist's apps rows");
         }
@@ -148,15 +154,14 @@ final class ServerCommand {
 
         // Opened after the checks that read only the command line; its reader threads start lazily.
         AllowlistAdmission allowlist = line.hasOption(ServerOptions.DB) ? allowlist(line) : null;
-        EnclaveNetwork network = allowlist == null ? EnclaveNetwork.withDefaultSubnet() : allowlist.network();
+        EnclaveNetwork network = allowlist != null ? allowlist.network() : EnclaveNetwork.of(List.of(enclaveSubnet(line)));
         ServerConfig.GatewayFactory gateway = testMode || line.hasOption(ServerOptions.LOOPBACK)
                 ? ServerCommand::loopbackGateway
                 : tunGateway(line);
 
         ServerConfig config = new ServerConfig(tunnelAddress, credentials, trustPolicy, network, allowlist, gateway,
                 DtlsSettings.DEFAULTS.withHandshakeTimeout(seconds(line, ServerOptions.HANDSHAKE_TIMEOUT, 20, false)),
-                new TunnelSettings(TunnelSettings.DEFAULTS.outboundQueueCapacity(),
-                        seconds(line, ServerOptions.IDLE_TIMEOUT, 0, true)),
+                new TunnelSettings(seconds(line, ServerOptions.IDLE_TIMEOUT, 0, true)),
                 seconds(line, ServerOptions.PAIRING_TIMEOUT, (int) ServerConfig.DEFAULT_PAIRING_TIMEOUT.toSeconds(), false),
                 Clock.systemUTC());
         if (testMode) {
@@ -177,6 +182,20 @@ final class ServerCommand {
         } catch (StoreException e) {
             allowlist.close();
             throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** Returns the subnetwork of a server without a database: --enclave-subnet, its gateway the first host address. */
+    private static Subnet enclaveSubnet(CommandLine line) throws UsageException {
+        if (!line.hasOption(ServerOptions.ENCLAVE_SUBNET)) {
+            return EnclaveNetwork.DEFAULT_SUBNET;
+        }
+        String cidr = line.getOptionValue(ServerOptions.ENCLAVE_SUBNET);
+        try {
+            Ipv4Prefix prefix = Ipv4Prefix.parse(cidr);
+            return new Subnet(0, prefix.network(), prefix.prefixLength(), prefix.network() + 1);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("invalid --" + ServerOptions.ENCLAVE_SUBNET + " '" + cidr + "': " + e.getMessage());
         }
     }
 

@@ -16,6 +16,7 @@ final class ServerOptions {
     static final String KEY = "key";
     static final String DB = "db";
     static final String REQUIRE_MRSIGNER = "require-mrsigner";
+    static final String ENCLAVE_SUBNET = "enclave-subnet";
     static final String NETFILTER = "netfilter";
     static final String SHADOWING = "shadowing";
     static final String IAS_ROOT_CA = "ias-root-ca";
@@ -51,6 +52,9 @@ final class ServerOptions {
                 + " which hosts, and their enclave subnetworks. The file must exist (create it with 'db init'); its"
                 + " schema is migrated and every row checked at start, and each admission reads the current rows."
                 + " Without it every attested enclave is admitted into 192.168.28.0/24"));
+        options.addOption(Option.builder().longOpt(ENCLAVE_SUBNET).hasArg().argName("CIDR")
+                .desc("without -db: the enclave subnetwork every attested enclave gets its address from, /8 to /30;"
+                        + " its first host address is the gateway (default 192.168.28.0/24, gateway 192.168.28.1)").build());
         options.addOption(Option.builder().longOpt(REQUIRE_MRSIGNER)
                 .desc("with -db: admit an enclave only through apps rows whose MRSIGNER equals its own as well"
                         + " (default: MRENCLAVE alone decides, as upstream did)").build());

@@ -1,6 +1,7 @@
 package seng.pool;
 
 import seng.ip.Ipv4Address;
+import seng.ip.Ipv4Prefix;
 
 /**
  * An enclave subnetwork: the addresses of one prefix, minus the network address, the broadcast
@@ -30,17 +31,8 @@ public record Subnet(int id, int network, int prefixLength, int gateway) {
 
     /** Parses {@code a.b.c.d/n} with the gateway given separately. */
     public static Subnet parse(int id, String cidr, String gateway) {
-        int slash = cidr.indexOf('/');
-        if (slash < 0) {
-            throw new IllegalArgumentException("invalid subnetwork '" + cidr + "': expected CIDR notation such as 192.168.28.0/24");
-        }
-        int prefixLength;
-        try {
-            prefixLength = Integer.parseInt(cidr.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid subnetwork '" + cidr + "': the prefix length is not a number");
-        }
-        return new Subnet(id, Ipv4Address.parse(cidr.substring(0, slash)), prefixLength, Ipv4Address.parse(gateway));
+        Ipv4Prefix prefix = Ipv4Prefix.parse(cidr);
+        return new Subnet(id, prefix.network(), prefix.prefixLength(), Ipv4Address.parse(gateway));
     }
 
     public int netmask() {

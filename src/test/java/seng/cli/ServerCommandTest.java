@@ -38,7 +38,11 @@ class ServerCommandTest {
                 Arguments.of(new String[]{"--pairing-timeout", "soon", "127.0.0.1", "12345"}, "not a whole number"),
                 Arguments.of(new String[]{"--pairing-timeout", "0", "127.0.0.1", "12345"}, "at least 1"),
                 Arguments.of(new String[]{"--tun-address", "192.168.28.1", "127.0.0.1", "12345"}, "CIDR"),
-                Arguments.of(new String[]{"--accept-quote-status", "MAYBE", "127.0.0.1", "12345"}, "MAYBE"));
+                Arguments.of(new String[]{"--accept-quote-status", "MAYBE", "127.0.0.1", "12345"}, "MAYBE"),
+                Arguments.of(new String[]{"--enclave-subnet", "10.0.0.5/16", "127.0.0.1", "12345"}, "host bits are set"),
+                Arguments.of(new String[]{"--enclave-subnet", "10.0.0.0/31", "127.0.0.1", "12345"}, "/8 to /30"),
+                Arguments.of(new String[]{"--enclave-subnet", "10.0.0.0/16", "-db", "x.db", "127.0.0.1", "12345"},
+                        "exclude each other"));
     }
 
     @ParameterizedTest
