@@ -63,6 +63,7 @@ public final class BenchCommandLine {
                 Path.of(line.getOptionValue("test-dir", "seng-test")),
                 integer(line, "enclaves", 50, 1, MAX_ENCLAVES),
                 seconds(line, "ramp-up", "0", true),
+                seconds(line, "warmup", "5", true),
                 seconds(line, "duration", "10", false),
                 integer(line, "ping-rate", 0, 0, 1_000_000),
                 integer(line, "payload", 56, EchoPacket.MIN_PAYLOAD, MAX_PAYLOAD),
@@ -102,6 +103,9 @@ public final class BenchCommandLine {
         options.addOption(valued("enclaves", "N", "simulated enclaves, each with two UDP sockets (default 50)"));
         options.addOption(valued("ramp-up", "SECONDS", "spread the connection starts evenly over this time;"
                 + " 0 starts all at once (default 0)"));
+        options.addOption(valued("warmup", "SECONDS", "before measuring, let up to " + LoadGenerator.WARMUP_ENCLAVES
+                + " enclaves reconnect in a loop this long, so that the JIT compilers of both processes are done with"
+                + " the handshake code; 0 measures a cold start (default 5)"));
         options.addOption(valued("duration", "SECONDS", "length of the ping phase, of the --churn loop or of the"
                 + " --hold window (default 10)"));
         options.addOption(valued("ping-rate", "N", "pings per second per enclave; 0 is a closed loop that sends"

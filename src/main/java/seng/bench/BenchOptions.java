@@ -13,6 +13,8 @@ import java.util.List;
  * @param testDir the server's test-mode directory with its certificate and the test IAS authority
  * @param enclaves how many enclaves connect at the start
  * @param rampUp over how long the connection starts are spread evenly; zero starts all at once
+ * @param warmup how long a few enclaves reconnect in a loop before anything is measured, so that
+ *     both JVMs have compiled the handshake code; zero skips it
  * @param duration how long the ping phase, the churn loop or the idle hold lasts
  * @param pingRate pings per second per enclave, or 0 for a closed loop: the next ping as soon as
  *     the reply is in
@@ -30,6 +32,7 @@ public record BenchOptions(
         Path testDir,
         int enclaves,
         Duration rampUp,
+        Duration warmup,
         Duration duration,
         int pingRate,
         int payload,

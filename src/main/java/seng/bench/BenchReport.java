@@ -20,7 +20,8 @@ public record BenchReport(
         HoldStats hold) {
 
     /** The options of the run, in units a reader expects. */
-    public record Parameters(String server, int enclaves, double rampUpSeconds, double durationSeconds, String mode,
+    public record Parameters(String server, int enclaves, double rampUpSeconds, double warmupSeconds,
+            double durationSeconds, String mode,
             String pingLoop, int payloadBytes, int ipPacketBytes, long pingTimeoutMs, double connectTimeoutSeconds,
             int certificatesPerEnclave, List<String> localAddresses) {
     }

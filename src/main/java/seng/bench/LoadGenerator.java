@@ -43,6 +43,8 @@ public final class LoadGenerator {
     private static final Duration CHURN_RETRY_PAUSE = Duration.ofMillis(100);
     private static final int HOLD_PING_CONCURRENCY = 256;
     private static final int HOLD_PING_ATTEMPTS = 3;
+    /** Enclaves that reconnect during the warm-up: enough to keep both processes' handshake code hot. */
+    static final int WARMUP_ENCLAVES = 50;
     /** Descriptors the JVM may open besides the enclaves' sockets: jars, epoll, pipes. */
     private static final int SPARE_DESCRIPTORS = 64;
 
@@ -83,6 +85,7 @@ public final class LoadGenerator {
         ClientOptions clientOptions = ClientOptions.defaults().withPinnedServerCertificate(pinned);
         try (Connector connector = new Connector(options.server(), clientOptions, credentials,
                 options.certificatesPerEnclave(), options.connectTimeout())) {
+            warmUp(connector, slots);
             Long rssBefore = rss(lookup.process);
             BenchReport.ConnectStats connect = connectAll(connector, slots, lookup.process);
             Thread.sleep(SETTLE);
@@ -111,6 +114,22 @@ public final class LoadGenerator {
             return new BenchReport("seng-gateway bench", startedAt.toString(), MachineInfo.read(), parameters(), server,
                     new BenchReport.CertificateStats(credentials.size(), credentials.generationSeconds()),
                     connect, ping, churn, hold);
+        }
+    }
+
+    private void reconnectLoop(Connector connector, List<EnclaveSlot> slots, SetupRecorder recorder, long end) {
+        try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("seng-bench-churn-", 0).factory())) {
+            for (EnclaveSlot slot : slots) {
+                executor.execute(() -> {
+                    while (System.nanoTime() < end) {
+                        slot.close();
+                        if (!connector.connect(slot, recorder, options.payload())) {
+                            pause(CHURN_RETRY_PAUSE);
+                        }
+                    }
+                });
+            }
         }
     }
 
@@ -171,25 +190,26 @@ public final class LoadGenerator {
                 phase.packetsReceived.sum() / seconds, phase.bytesReceived.sum() / seconds, phase.errors.snapshot(), cpu);
     }
 
+    /** Reconnects a few enclaves in a loop, unmeasured, until both processes run compiled handshake code. */
+    private void warmUp(Connector connector, List<EnclaveSlot> slots) {
+        if (options.warmup().isZero()) {
+            return;
+        }
+        List<EnclaveSlot> warming = new ArrayList<>();
+        for (EnclaveSlot slot : slots.subList(0, Math.min(LoadGenerator.WARMUP_ENCLAVES, slots.size()))) {
+            warming.add(new EnclaveSlot(slot.index, slot.localAddress));
+        }
+        progress.printf("warming up: %d enclaves reconnect for %.1f s, not measured%n", warming.size(),
+                options.warmup().toNanos() / 1e9);
+        reconnectLoop(connector, warming, new SetupRecorder(), System.nanoTime() + options.warmup().toNanos());
+        closeAll(warming);
+    }
+
     private BenchReport.ChurnStats churn(Connector connector, List<EnclaveSlot> slots, ServerProcess server) {
         progress.printf("reconnecting %d enclaves in a loop for %.1f s%n", slots.size(), options.duration().toNanos() / 1e9);
         SetupRecorder recorder = new SetupRecorder();
         CpuUsage.Mark mark = CpuUsage.mark(server);
-        long end = mark.wallNanos() + options.duration().toNanos();
-
-        try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("seng-bench-churn-", 0).factory())) {
-            for (EnclaveSlot slot : slots) {
-                executor.execute(() -> {
-                    while (System.nanoTime() < end) {
-                        slot.close();
-                        if (!connector.connect(slot, recorder, options.payload())) {
-                            pause(CHURN_RETRY_PAUSE);
-                        }
-                    }
-                });
-            }
-        }
+        reconnectLoop(connector, slots, recorder, mark.wallNanos() + options.duration().toNanos());
         CpuUsage cpu = CpuUsage.since(mark, server);
 
         long reconnects = recorder.succeeded.sum();
@@ -233,7 +253,7 @@ public final class LoadGenerator {
 
     private BenchReport.Parameters parameters() {
         return new BenchReport.Parameters(address(options.server()), options.enclaves(),
-                options.rampUp().toNanos() / 1e9, options.duration().toNanos() / 1e9,
+                options.rampUp().toNanos() / 1e9, options.warmup().toNanos() / 1e9, options.duration().toNanos() / 1e9,
                 options.mode().name().toLowerCase(java.util.Locale.ROOT), pingLoop(), options.payload(),
                 options.payload() + 28, options.pingTimeout().toMillis(), options.connectTimeout().toNanos() / 1e9,
                 options.certificatesPerEnclave(),

@@ -47,7 +47,7 @@ final class PingPhase {
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("seng-bench-ping-", 0).factory())) {
+                Thread.ofPlatform().name("seng-bench-ping-", 0).factory())) {
             for (EnclaveSlot slot : slots) {
                 if (ratePerEnclave == 0) {
                     executor.execute(() -> closedLoop(slot, end));

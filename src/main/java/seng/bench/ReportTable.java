@@ -38,9 +38,10 @@ public final class ReportTable {
         out.printf("SENG gateway load test, %s, against %s%n", report.timestamp(), parameters.server());
         out.printf(LABEL_FORMAT, "machine", String.format(Locale.ROOT, "%d × %s, %.1f GiB, %s", machine.processors(),
                 machine.cpuModel(), machine.memoryTotalKb() / 1024.0 / 1024.0, machine.jvm()));
-        out.printf(LABEL_FORMAT, "run", String.format(Locale.ROOT, "%s, %d enclaves, ramp-up %.1f s, duration %.1f s,"
-                + " payload %d B (IPv4 %d B)", parameters.mode(), parameters.enclaves(), parameters.rampUpSeconds(),
-                parameters.durationSeconds(), parameters.payloadBytes(), parameters.ipPacketBytes()));
+        out.printf(LABEL_FORMAT, "run", String.format(Locale.ROOT, "%s, %d enclaves, warm-up %.1f s, ramp-up %.1f s,"
+                + " duration %.1f s, payload %d B (IPv4 %d B)", parameters.mode(), parameters.enclaves(),
+                parameters.warmupSeconds(), parameters.rampUpSeconds(), parameters.durationSeconds(),
+                parameters.payloadBytes(), parameters.ipPacketBytes()));
         out.printf(LABEL_FORMAT, "certificates", String.format(Locale.ROOT, "%d generated in %.1f s before timing",
                 report.certificates().count(), report.certificates().seconds()));
         printServer(report.server(), out);

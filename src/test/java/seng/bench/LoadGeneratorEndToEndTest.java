@@ -41,7 +41,7 @@ class LoadGeneratorEndToEndTest {
         BenchReport report;
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         try (GatewayServer server = GatewayServer.start(config)) {
-            BenchOptions options = new BenchOptions(server.tunnel1Address(), testDir, 5, Duration.ZERO,
+            BenchOptions options = new BenchOptions(server.tunnel1Address(), testDir, 5, Duration.ZERO, Duration.ZERO,
                     Duration.ofSeconds(3), 0, 56, Duration.ofSeconds(2), Duration.ofSeconds(30), BenchOptions.Mode.PING,
                     1, BenchOptions.AUTO_PID, null, List.of(InetAddress.getLoopbackAddress()));
             report = LoadGenerator.run(options, new PrintStream(progress, true, StandardCharsets.UTF_8));
