@@ -11,6 +11,9 @@ import org.bouncycastle.tls.DTLSTransport;
  * thread receives; any thread may send. Closing sends close_notify unless the connection failed.
  */
 public final class DtlsConnection implements AutoCloseable {
+    private static final ThreadLocal<byte[]> PLAINTEXT_BUFFER =
+            ThreadLocal.withInitial(() -> new byte[PeerTransport.DATA_RECEIVE_LIMIT]);
+
     private final DTLSTransport dtls;
     private final PeerTransport transport;
     private final SengTlsServer<?> server;
@@ -51,12 +54,16 @@ public final class DtlsConnection implements AutoCloseable {
      * path of every client of the endpoint.
      */
     public void startInlineReceive(RecordListener listener) {
-        byte[] buffer = new byte[PeerTransport.DATA_RECEIVE_LIMIT];
-        transport.startInline(() -> drain(buffer, listener));
+        transport.startInline(() -> drain(listener));
     }
 
-    /** Processes the queued datagrams; runs on one thread at a time, which the transport ensures. */
-    private void drain(byte[] buffer, RecordListener listener) {
+    /**
+     * Processes the queued datagrams; runs on one thread at a time, which the transport ensures.
+     * The plaintext buffer belongs to the thread, not the connection: thousands of idle tunnels
+     * would otherwise each hold one.
+     */
+    private void drain(RecordListener listener) {
+        byte[] buffer = PLAINTEXT_BUFFER.get();
         while (true) {
             int length;
             try {

@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param peerQueueCapacity how many datagrams wait for one peer's thread before new ones are dropped
  */
 public record DtlsSettings(Duration handshakeTimeout, int maxPeers, int peerQueueCapacity) {
-    public static final DtlsSettings DEFAULTS = new DtlsSettings(Duration.ofSeconds(20), 65_536, 256);
+    public static final DtlsSettings DEFAULTS = new DtlsSettings(Duration.ofSeconds(20), 65_536, 64);
 
     public DtlsSettings {
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {

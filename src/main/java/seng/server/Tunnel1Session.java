@@ -36,6 +36,11 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
     private AddressPool leasedPool;
     private int leasedAddress;
     private boolean refusalLogged;
+    private DtlsConnection tunnel1;
+    private PairingRegistry.Waiting waiting;
+    private Candidate verified;
+    private DtlsConnection tunnel2;
+    private ApplicationTunnel tunnel;
 
     Tunnel1Session(SessionContext context, PendingHandshake pending) {
         this.context = context;
@@ -48,40 +53,11 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
 
     void run() {
         InetSocketAddress peer = pending.peer();
-        DtlsConnection tunnel1 = null;
-        PairingRegistry.Waiting waiting = null;
-        Candidate verified = null;
-        DtlsConnection tunnel2 = null;
-        ApplicationTunnel tunnel = null;
         try {
-            PendingHandshake.Accepted<Candidate> accepted = pending.accept(context.dtls(), this);
-            context.handshakes().recordDuration(TUNNEL, System.nanoTime() - pending.verifiedAtNanos());
-            tunnel1 = accepted.connection();
-            Candidate candidate = accepted.client();
-
-            // The client starts tunnel #2 right after sending its acknowledgement, so the
-            // registration comes first: a fast tunnel #2 must find this tunnel #1 waiting.
-            waiting = context.pairing().register(peer.getAddress(), candidate.attestation().quoteBytes());
-            context.verifiedCertificates().put(peer.getAddress(), candidate.certificateDigest(), candidate.attestation());
-            verified = candidate;
-            if (!assignAddress(tunnel1)) {
+            ApplicationTunnel tunnel = establish(peer);
+            if (tunnel == null) {
                 return;
             }
-            tunnel2 = awaitTunnel2(waiting);
-            if (tunnel2 == null) {
-                return;
-            }
-
-            tunnel = new ApplicationTunnel(
-                    new TunnelInfo(leasedAddress, peer, tunnel2.peer(), candidate.admission().appName(),
-                            candidate.attestation().mrEnclaveHex(), candidate.attestation().mrSignerHex(), Instant.now()),
-                    tunnel1, tunnel2, context.gateway(), context.tunnelSettings(), context.traffic());
-            context.addressTable().put(leasedAddress, tunnel);
-            context.activeTunnels().add(tunnel);
-            tunnel.start();
-            Logger.info("event=tunnel_up enclave={} peer={} tunnel2_peer={}", Ipv4Address.format(leasedAddress),
-                    HostPort.format(peer), HostPort.format(tunnel2.peer()));
-
             String reason = tunnel.awaitEnd();
             context.tunnelEnds().record(reason);
             AuditLog.tunnelEnded(tunnel, reason);
@@ -90,20 +66,67 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
         } catch (InterruptedException e) {
             Logger.debug("event=session_interrupted tunnel=1 peer={}", HostPort.format(peer));
         } finally {
-            if (tunnel != null) {
-                context.activeTunnels().remove(tunnel);
-                context.addressTable().remove(leasedAddress, tunnel);
-                tunnel.close("stopped");
-            }
-            if (waiting != null && tunnel2 == null) {
-                waiting.abandon();
-            }
-            if (verified != null) {
-                context.verifiedCertificates().remove(peer.getAddress(), verified.certificateDigest(), verified.attestation());
-            }
-            closeQuietly(tunnel1);
-            closeQuietly(tunnel2);
-            releaseAddress();
+            releaseAll(peer);
+        }
+    }
+
+    /**
+     * Runs the handshake, the address setup and the pairing, and starts the tunnel.
+     *
+     * @return the running tunnel, or null if the setup failed (the reason is logged)
+     */
+    private ApplicationTunnel establish(InetSocketAddress peer) throws HandshakeFailedException, InterruptedException {
+        PendingHandshake.Accepted<Candidate> accepted = pending.accept(context.dtls(), this);
+        context.handshakes().recordDuration(TUNNEL, System.nanoTime() - pending.verifiedAtNanos());
+        tunnel1 = accepted.connection();
+        Candidate candidate = accepted.client();
+
+        // The client starts tunnel #2 right after sending its acknowledgement, so the registration
+        // comes first: a fast tunnel #2 must find this tunnel #1 waiting.
+        waiting = context.pairing().register(peer.getAddress(), candidate.attestation().quoteBytes());
+        verified = candidate;
+        context.verifiedCertificates().put(peer.getAddress(), candidate.certificateDigest(), candidate.attestation());
+        if (!assignAddress(tunnel1)) {
+            return null;
+        }
+        tunnel2 = awaitTunnel2(waiting);
+        forgetVerifiedCertificate(peer);
+        if (tunnel2 == null) {
+            return null;
+        }
+
+        tunnel = new ApplicationTunnel(
+                new TunnelInfo(leasedAddress, peer, tunnel2.peer(), candidate.admission().appName(),
+                        candidate.attestation().mrEnclaveHex(), candidate.attestation().mrSignerHex(), Instant.now()),
+                tunnel1, tunnel2, context.gateway(), context.tunnelSettings(), context.traffic());
+        context.addressTable().put(leasedAddress, tunnel);
+        context.activeTunnels().add(tunnel);
+        tunnel.start();
+        Logger.info("event=tunnel_up enclave={} peer={} tunnel2_peer={}", Ipv4Address.format(leasedAddress),
+                HostPort.format(peer), HostPort.format(tunnel2.peer()));
+        return tunnel;
+    }
+
+    /** Gives back whatever the session still holds: the tunnel's table entries, both connections and the address. */
+    private void releaseAll(InetSocketAddress peer) {
+        if (tunnel != null) {
+            context.activeTunnels().remove(tunnel);
+            context.addressTable().remove(leasedAddress, tunnel);
+            tunnel.close("stopped");
+        }
+        if (waiting != null && tunnel2 == null) {
+            waiting.abandon();
+        }
+        forgetVerifiedCertificate(peer);
+        closeQuietly(tunnel1);
+        closeQuietly(tunnel2);
+        releaseAddress();
+    }
+
+    private void forgetVerifiedCertificate(InetSocketAddress peer) {
+        if (verified != null) {
+            context.verifiedCertificates().remove(peer.getAddress(), verified.certificateDigest(), verified.attestation());
+            verified = null;
         }
     }
 
