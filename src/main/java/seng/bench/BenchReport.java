@@ -76,7 +76,13 @@ public record BenchReport(
      *     attempts each
      * @param answeringAfterRetry of those, how many needed more than one attempt
      */
-    public record HoldStats(int tunnels, double seconds, CpuUsage cpu, int answering, int answeringAfterRetry,
-            Map<String, Long> errors) {
+    /**
+     * The idle window of a hold run.
+     *
+     * @param rssHeldKb the server's resident memory at the end of the window, while every tunnel is
+     *     still up and its garbage had the window to be collected, or null if not sampled
+     */
+    public record HoldStats(int tunnels, double seconds, CpuUsage cpu, Long rssHeldKb, int answering,
+            int answeringAfterRetry, Map<String, Long> errors) {
     }
 }

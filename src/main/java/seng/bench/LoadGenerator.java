@@ -223,11 +223,12 @@ public final class LoadGenerator {
         CpuUsage.Mark mark = CpuUsage.mark(server);
         Thread.sleep(options.duration());
         CpuUsage cpu = CpuUsage.since(mark, server);
+        Long rssHeld = rss(server);
 
         progress.printf("pinging once through each of %d tunnels%n", slots.size());
         PingPhase phase = new PingPhase(options.pingTimeout());
         int[] answered = phase.pingEachOnce(slots, HOLD_PING_CONCURRENCY, HOLD_PING_ATTEMPTS);
-        return new BenchReport.HoldStats(slots.size(), cpu.wallSeconds(), cpu, answered[0], answered[1],
+        return new BenchReport.HoldStats(slots.size(), cpu.wallSeconds(), cpu, rssHeld, answered[0], answered[1],
                 phase.errors.snapshot());
     }
 

@@ -67,6 +67,11 @@ public final class ReportTable {
             out.printf("%nhold%n");
             out.printf(LABEL_FORMAT, "idle tunnels", String.format(Locale.ROOT, "%d for %.1f s", hold.tunnels(), hold.seconds()));
             printCpu(hold.cpu(), null, out);
+            if (hold.rssHeldKb() != null && report.server().rssBeforeKb() != null) {
+                out.printf(LABEL_FORMAT, "server RSS", String.format(Locale.ROOT, "%,d KiB at the end of the window;"
+                        + " %.1f KiB per tunnel over the RSS before connecting", hold.rssHeldKb(),
+                        (hold.rssHeldKb() - report.server().rssBeforeKb()) / (double) hold.tunnels()));
+            }
             out.printf(LABEL_FORMAT, "answering", String.format(Locale.ROOT, "%d of %d (%d after a retry)", hold.answering(),
                     hold.tunnels(), hold.answeringAfterRetry()));
             out.printf(LABEL_FORMAT, "errors", errors(hold.errors()));
