@@ -112,7 +112,8 @@ final class ServerOptions {
                         + " (tunnel #2), enclave packets to and from a TUN interface.\nEvery option also works with a"
                         + " single dash, as with the Go server (-cert FILE).\n\nOptions:",
                 options(), 2, 4,
-                "\nOther commands: seng-gateway demo [--enclaves N] [--pings N]\n"
+                "\nOther commands: seng-gateway demo [--server HOST:PORT] [--enclaves N] [--pings N]\n"
+                        + "                seng-gateway bench [--server HOST:PORT] [--enclaves N] [--churn | --hold]\n"
                         + "                seng-gateway db init|check FILE\n"
                         + "                seng-gateway subnet add|list|remove FILE ...\n"
                         + "                seng-gateway app add|list|remove FILE ...   (each with --help)\n"

@@ -136,6 +136,23 @@ class TunnelEndToEndTest {
         }
     }
 
+    @Test
+    void rsaServerKeyServesEnclaves(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        seng.dtls.ServerCredentials rsa = RsaServerCredentials.create(dir);
+        try (LoopbackServer loopback = LoopbackServer.start(config -> new ServerConfig(config.tunnelAddress(), rsa,
+                config.trustPolicy(), config.network(), config.admissionPolicy(), config.gatewayFactory(),
+                config.dtlsSettings(), config.tunnelSettings(), config.pairingTimeout(), config.clock()))) {
+            RaTlsCredentials credentials = LoopbackServer.enclaveCredentials();
+            try (SimulatedEnclave enclave = SimulatedEnclave.connect(loopback.address(), credentials.keyPair().getPrivate(),
+                    credentials.certificateDer(), LoopbackServer.clientOptions()
+                            .withPinnedServerCertificate(rsa.certificate().getEncoded()))) {
+                awaitTrue(() -> loopback.server.tunnels().size() == 1);
+
+                assertThat(enclave.ping(enclave.gateway(), PING_TIMEOUT)).isPositive();
+            }
+        }
+    }
+
     static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
