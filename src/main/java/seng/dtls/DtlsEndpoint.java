@@ -24,7 +24,7 @@ import org.tinylog.Logger;
 import seng.ip.HostPort;
 
 /**
- * One UDP port of the server. Its receiver thread answers ClientHellos with a stateless cookie
+ * One UDP port of the server. Its receiver thread replies to ClientHellos with a stateless cookie
  * (RFC 6347 section 4.2.1) and creates per-peer state only for a client that returned a valid
  * cookie, so spoofed hellos cost one HMAC and one small reply. Every other datagram goes to the
  * queue of the peer it came from.
@@ -102,7 +102,7 @@ public final class DtlsEndpoint implements AutoCloseable {
 
     /**
      * Replaces the cookie secret. Cookies handed out before stay valid only until the client
-     * answers with them, so a rotation costs at most one more round trip for a client mid-exchange.
+     * returns them, so a rotation costs at most one more round trip for a client mid-exchange.
      */
     public void rotateCookieSecret() {
         verifier = new DTLSVerifier(crypto);
@@ -117,9 +117,9 @@ public final class DtlsEndpoint implements AutoCloseable {
     }
 
     /**
-     * Receives on a non-blocking channel behind a selector. A blocking channel would be closed for
-     * every peer as soon as any thread that uses it for sending is interrupted, which is how a
-     * tunnel's threads are stopped; a non-blocking send never installs that interrupt hook.
+     * Receives on a non-blocking channel behind a selector. Interrupting a thread inside a send on a
+     * blocking channel closes the channel for every peer, and session threads are interrupted at
+     * shutdown. A non-blocking send never installs that interrupt hook.
      */
     private void receiveLoop() {
         ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);

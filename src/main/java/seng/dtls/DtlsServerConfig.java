@@ -3,8 +3,8 @@ package seng.dtls;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
- * What every handshake of the server shares: the crypto backend ({@link SengTlsCrypto}), the
- * server's key and certificate, and the limits.
+ * The settings every handshake of the server shares: the crypto backend ({@link SengTlsCrypto}),
+ * the server's key and certificate, and the limits.
  */
 public record DtlsServerConfig(JcaTlsCrypto crypto, ServerCredentials credentials, DtlsSettings settings) {
 

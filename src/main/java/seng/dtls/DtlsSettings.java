@@ -6,7 +6,7 @@ import java.time.Duration;
  * Limits of the DTLS layer.
  *
  * @param handshakeTimeout how long a handshake may take from the verified ClientHello on
- * @param maxPeers how many verified peers one endpoint holds at once; more are turned away
+ * @param maxPeers the most verified peers one endpoint keeps at once; further clients are turned away
  * @param peerQueueCapacity how many datagrams wait for one peer's thread before new ones are dropped
  */
 public record DtlsSettings(Duration handshakeTimeout, int maxPeers, int peerQueueCapacity) {

@@ -16,10 +16,10 @@ import seng.ip.HostPort;
 /**
  * The datagrams of one remote address on one endpoint, as Bouncy Castle's DTLS code pulls them.
  * The endpoint's receiver thread pushes. During the handshake and the address setup the peer's
- * own virtual thread pulls, blocking while the queue is empty. In inline mode, the data phase,
- * whichever thread delivered a datagram also runs the record processing at once, so a packet
- * crosses no thread on its way in; an empty queue then ends the pull at once. Sends go straight
- * to the shared channel.
+ * own virtual thread pulls, blocking while the queue is empty. In inline mode (the data phase)
+ * the thread that delivers a datagram also runs the record processing, so a packet crosses no
+ * thread on its way in. There an empty queue ends the pull at once. Sends go straight to the
+ * shared channel.
  */
 final class PeerTransport implements DatagramTransport {
     /** The client's Certificate message is 4–6 KB and may come in one datagram when the path allows it. */

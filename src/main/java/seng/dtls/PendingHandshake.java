@@ -13,8 +13,8 @@ import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsTimeoutException;
 
 /**
- * A client that returned a valid cookie and whose handshake has not run yet. Whoever receives it
- * must call {@link #accept} once or {@link #abandon}, on the thread that will own the connection.
+ * A client that returned a valid cookie and whose handshake has not run yet. The receiver must
+ * call {@link #accept} once or {@link #abandon}, on the thread that will own the connection.
  */
 public final class PendingHandshake {
     private final PeerTransport transport;

@@ -21,11 +21,11 @@ import org.bouncycastle.tls.crypto.impl.TlsAEADCipherImpl;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
- * The crypto backend of the DTLS handshakes and records: the JDK's providers for AES-GCM, hashes
- * and HMAC, which run on CPU intrinsics, and Bouncy Castle's provider for elliptic curves, whose
- * P-256, P-384 and X25519 code is several times faster than the JDK's (measured on JDK 25:
- * P-384 signing 0.24 ms against 1.8 ms). AES-GCM records skip the per-record parameter lookup of
- * Bouncy Castle's generic JCA wrapper.
+ * The crypto backend of the DTLS handshakes and records. AES-GCM, hashes and HMAC use the JDK's
+ * providers, which run on CPU intrinsics. Elliptic curves use Bouncy Castle's provider, whose
+ * P-256, P-384 and X25519 code is several times faster than the JDK's: P-384 signing took
+ * 0.24 ms against 1.8 ms on JDK 25 on the development machine. AES-GCM records also skip the
+ * per-record parameter lookup of Bouncy Castle's generic JCA wrapper.
  */
 public final class SengTlsCrypto extends JcaTlsCrypto {
     private static final Provider CURVES = new BouncyCastleProvider();

@@ -31,7 +31,7 @@ final class SengTlsServer<T> extends DefaultTlsServer {
     private static final int[] ECDSA_SUITES = {CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256};
     private static final int[] RSA_SUITES = {
         CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
-    /** OpenSSL 1.0.2, which the SENG Runtime links, knows no X25519: the NIST curves must stay. */
+    /** The NIST curves stay because OpenSSL 1.0.2, which the SENG Runtime links, has no X25519. */
     private static final int[] GROUPS = {NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1};
 
     private final ServerCredentials credentials;
@@ -97,7 +97,7 @@ final class SengTlsServer<T> extends DefaultTlsServer {
         return new CertificateRequest(certificateTypes, TlsUtils.getDefaultSupportedSignatureAlgorithms(context), null);
     }
 
-    /** The client certificate is self-signed and never validated as a chain, so its signature algorithm does not matter. */
+    /** Skips the signature algorithm check: the client certificate is self-signed and never validated as a chain. */
     @Override
     public boolean shouldCheckSigAlgOfPeerCerts() {
         return false;

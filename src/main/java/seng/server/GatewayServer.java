@@ -236,7 +236,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Blocks until {@link #close} has finished, whoever called it.
+     * Blocks until {@link #close} has finished, called by a signal handler or by the server itself.
      *
      * @return null after a requested stop, or what failed if the server stopped itself
      */

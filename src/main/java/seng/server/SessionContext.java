@@ -12,7 +12,7 @@ import seng.tunnel.PairingRegistry;
 import seng.tunnel.TrafficCounters;
 import seng.tunnel.TunnelSettings;
 
-/** What every client session of one server shares. */
+/** The state and services that every client session of one server shares. */
 record SessionContext(
         DtlsServerConfig dtls,
         EvidenceVerifier verifier,

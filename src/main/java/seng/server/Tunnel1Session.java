@@ -148,7 +148,7 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
         }
     }
 
-    /** Takes the enclave's address once the client has proved it holds the certified key. */
+    /** Takes the enclave's address once the client has proved possession of the certified key. */
     @Override
     public void admit(Candidate candidate, InetSocketAddress peer) throws ClientRejectedException {
         AddressPool pool = candidate.admission().pool();

@@ -12,7 +12,7 @@ import seng.attest.Attestation;
  * The attestations of tunnel #1 certificates whose tunnel #2 has not come yet. SENG clients
  * present the same certificate on both tunnels, and verifying the same bytes again would give the
  * same result, so a tunnel #2 from the same host with a byte-identical certificate reuses it. The
- * tunnel #2 handshake still proves that the client holds the certificate's key.
+ * tunnel #2 handshake still proves that the client possesses the certificate's key.
  */
 final class VerifiedCertificates {
     private final ConcurrentHashMap<Key, Attestation> attestations = new ConcurrentHashMap<>();

@@ -88,8 +88,8 @@ public final class ApplicationTunnel {
 
     /**
      * Sends a packet from the gateway to the enclave on tunnel #2. Called by the gateway reader
-     * only. Never blocks: a datagram the socket cannot take now is dropped and counted by the
-     * endpoint, as a full network interface ring would drop it.
+     * only. It does not wait for the network: the socket is non-blocking, and a datagram it cannot
+     * take now is dropped and counted by the endpoint, as a full network interface ring drops it.
      */
     public void offer(byte[] packet, int length) {
         if (ended.isDone()) {

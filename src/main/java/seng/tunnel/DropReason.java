@@ -1,6 +1,6 @@
 package seng.tunnel;
 
-/** Why a tunnel packet was dropped, with the code used in metrics and status output. */
+/** The reason a tunnel packet was dropped, with the code used in metrics and status output. */
 public enum DropReason {
     /** An enclave packet whose source is not the address assigned to its tunnel. */
     SPOOFED_SOURCE("spoofed_source"),
