@@ -10,9 +10,9 @@ import seng.ip.Ipv4Packet;
 import seng.pool.AddressTable;
 
 /**
- * Reads packets from the gateway and hands each to the application tunnel that holds its
- * destination address. Runs on one dedicated platform thread, because the TUN read is a blocking
- * native call that would pin a virtual thread's carrier; it never waits for a tunnel.
+ * Reads packets from the gateway and hands each to the application tunnel that owns its
+ * destination address, which encrypts and sends it on this thread. Runs on one dedicated platform
+ * thread, because the TUN read is a blocking native call that would pin a virtual thread's carrier.
  */
 public final class GatewayReader implements Runnable {
     private static final int MAX_CONSECUTIVE_ERRORS = 100;

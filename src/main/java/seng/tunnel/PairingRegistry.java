@@ -21,7 +21,7 @@ public final class PairingRegistry {
 
     /**
      * Registers a tunnel #1 as waiting. An older tunnel #1 with the same key, left behind by a
-     * client that restarted with the same certificate, is told it was superseded.
+     * client that restarted with the same certificate, stops waiting at once.
      */
     public Waiting register(InetAddress host, byte[] quote) {
         Waiting fresh = new Waiting(new Key(host, ByteBuffer.wrap(quote.clone())));
