@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +21,8 @@ import seng.ops.StatusReport;
 import seng.ops.StatusServer;
 import seng.server.LoopbackServer;
 import seng.tunnel.DropReason;
+import seng.Await;
+
 
 class StatusCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -37,7 +38,7 @@ class StatusCommandTest {
             for (int index = 0; index < 2; index++) {
                 first.send(IcmpEcho.request(Ipv4Address.parse("10.9.9.9"), first.gateway(), 1, index, new byte[8]));
             }
-            awaitTrue(() -> loopback.server.traffic().drops(DropReason.SPOOFED_SOURCE) == 2
+            Await.until(() -> loopback.server.traffic().drops(DropReason.SPOOFED_SOURCE) == 2
                     && loopback.server.traffic().packetsToEnclaves.sum() == 1);
 
             int exit = run("--status-listen", HostPort.format(status.address()));
@@ -118,15 +119,6 @@ class StatusCommandTest {
                 false), loopback.server);
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(20);
-        }
-    }
 
     /** Runs the status command, as {@code seng-gateway status ARGS} would. */
     private int run(String... args) {

@@ -21,6 +21,8 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import seng.Await;
+
 
 class DtlsEndpointTest {
     private final AtomicInteger verifiedClients = new AtomicInteger();
@@ -51,7 +53,7 @@ class DtlsEndpointTest {
                 socket.send(new DatagramPacket(clientHello, clientHello.length, endpoint.localAddress()));
             }
         }
-        awaitTrue(() -> endpoint.counters().cookiesSent.sum() == 500);
+        Await.until(() -> endpoint.counters().cookiesSent.sum() == 500);
 
         assertThat(endpoint.peerCount()).isZero();
         assertThat(verifiedClients).hasValue(0);
@@ -66,7 +68,7 @@ class DtlsEndpointTest {
             socket.send(new DatagramPacket(record, record.length, endpoint.localAddress()));
         }
 
-        awaitTrue(() -> endpoint.counters().unknownPeerDrops.sum() == 1);
+        Await.until(() -> endpoint.counters().unknownPeerDrops.sum() == 1);
         assertThat(endpoint.peerCount()).isZero();
     }
 
@@ -125,13 +127,6 @@ class DtlsEndpointTest {
         return capture.first;
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
-    }
 
     /** Records the first datagram and then fails, which ends the client's handshake. */
     private static final class CapturingTransport implements DatagramTransport {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +34,8 @@ import seng.server.DurationHistogram;
 import seng.server.GatewayServer;
 import seng.server.LoopbackServer;
 import seng.tunnel.DropReason;
+import seng.Await;
+
 
 class StatusServerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -67,9 +68,9 @@ class StatusServerTest {
             byte[] toNobody = IcmpEcho.request(second.address(), unassigned, 2, 1, new byte[20]);
             second.send(toNobody);
 
-            awaitTrue(() -> server.traffic().drops(DropReason.SPOOFED_SOURCE) == SPOOFED_PACKETS);
-            awaitTrue(() -> server.traffic().drops(DropReason.NO_TUNNEL) == 1);
-            awaitTrue(() -> server.traffic().packetsToEnclaves.sum() == 2 * PINGS_PER_ENCLAVE);
+            Await.until(() -> server.traffic().drops(DropReason.SPOOFED_SOURCE) == SPOOFED_PACKETS);
+            Await.until(() -> server.traffic().drops(DropReason.NO_TUNNEL) == 1);
+            Await.until(() -> server.traffic().packetsToEnclaves.sum() == 2 * PINGS_PER_ENCLAVE);
 
             HttpResponse<String> response = get(status, "/metrics");
             assertThat(response.statusCode()).isEqualTo(200);
@@ -383,15 +384,6 @@ class StatusServerTest {
         }
     }
 
-    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(20);
-        }
-    }
 
     /** A loopback gateway under another name, to put awkward characters into a label value. */
     private record RenamedGateway(Gateway delegate, String name) implements Gateway {

@@ -25,6 +25,8 @@ import seng.client.SimulatedEnclave;
 import seng.store.SqliteAllowlist;
 import seng.store.StoreException;
 import seng.store.TestDatabases;
+import seng.Await;
+
 
 /**
  * Measures admissions per second with the allowlist database; prints the figures and asserts no
@@ -133,7 +135,7 @@ class AdmissionThroughputBenchmark {
     /** Closes the enclaves and waits until the server has ended their tunnels and freed their addresses. */
     private static void closeAll(LoopbackServer loopback, List<SimulatedEnclave> enclaves) throws InterruptedException {
         enclaves.forEach(SimulatedEnclave::close);
-        TunnelEndToEndTest.awaitTrue(() -> loopback.server.tunnels().isEmpty());
+        Await.until(() -> loopback.server.tunnels().isEmpty());
     }
 
     private static int callPolicy(AllowlistAdmission admission, Attestation attestation, InetAddress host)

@@ -27,6 +27,8 @@ import seng.store.AppRow;
 import seng.store.SqliteAllowlist;
 import seng.store.StoreException;
 import seng.store.TestDatabases;
+import seng.Await;
+
 
 /**
  * The allowlist rules with real servers, real SQLite files and simulated enclaves on loopback:
@@ -122,7 +124,7 @@ class AllowlistEndToEndTest {
             assertRefused(loopback, second, LoopbackServer.clientOptions(), "subnet_full", AlertDescription.handshake_failure);
 
             first.close();
-            TunnelEndToEndTest.awaitTrue(() -> pool(loopback, 1).freeCount() == 1);
+            Await.until(() -> pool(loopback, 1).freeCount() == 1);
             try (SimulatedEnclave later = loopback.connect(second)) {
                 assertThat(later.address()).isEqualTo(Ipv4Address.parse("192.168.29.2"));
             }
@@ -236,7 +238,7 @@ class AllowlistEndToEndTest {
             ClientOptions options) throws Exception {
         SimulatedEnclave enclave = SimulatedEnclave.connect(loopback.address(), credentials.keyPair().getPrivate(),
                 credentials.certificateDer(), options);
-        TunnelEndToEndTest.awaitTrue(() -> loopback.server.tunnels().stream()
+        Await.until(() -> loopback.server.tunnels().stream()
                 .anyMatch(tunnel -> tunnel.info().enclaveAddress() == enclave.address()));
         return enclave;
     }
@@ -252,7 +254,7 @@ class AllowlistEndToEndTest {
                 .isInstanceOfSatisfying(TlsFatalAlertReceived.class,
                         received -> assertThat(received.getAlertDescription()).isEqualTo(alert));
 
-        TunnelEndToEndTest.awaitTrue(() -> loopback.server.handshakes().count(1, reason) == refusedBefore + 1);
+        Await.until(() -> loopback.server.handshakes().count(1, reason) == refusedBefore + 1);
         assertThat(freeCounts(loopback)).isEqualTo(freeBefore);
     }
 

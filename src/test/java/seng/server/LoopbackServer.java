@@ -20,6 +20,8 @@ import seng.dtls.ServerCredentials;
 import seng.gateway.LoopbackGateway;
 import seng.pool.EnclaveNetwork;
 import seng.tunnel.TunnelSettings;
+import seng.Await;
+
 
 /** A real server on loopback UDP with the in-process gateway and a test IAS authority, for end-to-end tests. */
 public final class LoopbackServer implements AutoCloseable {
@@ -76,7 +78,7 @@ public final class LoopbackServer implements AutoCloseable {
         SimulatedEnclave enclave = SimulatedEnclave.connect(address(), credentials.keyPair().getPrivate(),
                 credentials.certificateDer(), clientOptions());
         try {
-            TunnelEndToEndTest.awaitTrue(() -> server.tunnels().stream()
+            Await.until(() -> server.tunnels().stream()
                     .anyMatch(tunnel -> tunnel.info().enclaveAddress() == enclave.address()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

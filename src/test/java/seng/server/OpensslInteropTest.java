@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import seng.client.RaTlsCredentials;
+import seng.Await;
+
 
 /**
  * Interoperability with a DTLS stack that is not Bouncy Castle: OpenSSL's s_client presents an
@@ -103,7 +105,7 @@ class OpensslInteropTest {
             Process client = builder.start();
             try {
                 byte[] output = readUntil(client.getInputStream(), ASSIGNMENT_TAIL, 15_000);
-                TunnelEndToEndTest.awaitTrue(() -> loopback.server.handshakes().count(1, "admitted") == 1);
+                Await.until(() -> loopback.server.handshakes().count(1, "admitted") == 1);
                 return toList(output);
             } finally {
                 client.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -21,6 +21,8 @@ import seng.client.RaTlsCertificateBuilder;
 import seng.client.RaTlsCredentials;
 import seng.client.SimulatedEnclave;
 import seng.client.TestIasAuthority;
+import seng.Await;
+
 
 /**
  * Each kind of bad client is turned away during the handshake with a fatal alert, counted under
@@ -98,7 +100,7 @@ class RefusedHandshakeTest {
                 credentials.certificateDer(), LoopbackServer.clientOptions()))
                 .isInstanceOf(TlsFatalAlertReceived.class);
 
-        TunnelEndToEndTest.awaitTrue(() -> loopback.server.handshakes().count(2, "no_waiting_tunnel1") == refusedBefore + 1);
+        Await.until(() -> loopback.server.handshakes().count(2, "no_waiting_tunnel1") == refusedBefore + 1);
         assertThat(loopback.freeAddresses()).isEqualTo(freeBefore);
     }
 
@@ -120,7 +122,7 @@ class RefusedHandshakeTest {
                 .isInstanceOfSatisfying(TlsFatalAlertReceived.class,
                         alert -> assertThat(alert.getAlertDescription()).isEqualTo(expectedAlert));
 
-        TunnelEndToEndTest.awaitTrue(() -> loopback.server.handshakes().count(1, reason) == refusedBefore + 1);
+        Await.until(() -> loopback.server.handshakes().count(1, reason) == refusedBefore + 1);
         assertThat(loopback.freeAddresses()).isEqualTo(freeBefore);
         assertThat(loopback.server.handshakes().count(1, "admitted")).isZero();
         assertThat(loopback.server.tunnel1Endpoint().peerCount()).isZero();

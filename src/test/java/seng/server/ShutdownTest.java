@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import seng.client.RaTlsCredentials;
 import seng.client.SimulatedEnclave;
+import seng.Await;
+
 
 /**
  * SIGTERM to a server process with connected enclaves: it says goodbye to every client, exits 0
@@ -50,7 +52,7 @@ class ShutdownTest {
             for (Future<SimulatedEnclave> future : connecting) {
                 enclaves.add(future.get());
             }
-            TunnelEndToEndTest.awaitTrue(() -> server.log().split("event=tunnel_up").length - 1 == 10);
+            Await.until(() -> server.log().split("event=tunnel_up").length - 1 == 10);
 
             long start = System.nanoTime();
             int exitCode = server.stop(GRACE_SECONDS + 10);

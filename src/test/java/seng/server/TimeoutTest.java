@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import seng.client.SimulatedEnclave;
 import seng.dtls.DtlsSettings;
 import seng.tunnel.TunnelSettings;
+import seng.Await;
+
 
 /** Each timeout fires with short settings, is counted, and leaves no address behind. */
 class TimeoutTest {
@@ -35,7 +37,7 @@ class TimeoutTest {
 
             assertThat(enclave.awaitCloseNotify(Duration.ofSeconds(10))).isTrue();
 
-            TunnelEndToEndTest.awaitTrue(() -> loopback.freeAddresses() == 253);
+            Await.until(() -> loopback.freeAddresses() == 253);
             assertThat(loopback.server.tunnelEnds().count("idle_timeout")).isEqualTo(1);
             enclave.close();
         }
@@ -64,10 +66,10 @@ class TimeoutTest {
             socket.connect(loopback.address());
             Thread client = Thread.ofVirtual().start(() -> stallAfterCookie(socket));
 
-            TunnelEndToEndTest.awaitTrue(() -> loopback.server.handshakes().count(1, "handshake_timeout") == 1);
+            Await.until(() -> loopback.server.handshakes().count(1, "handshake_timeout") == 1);
 
             assertThat(loopback.freeAddresses()).isEqualTo(253);
-            TunnelEndToEndTest.awaitTrue(() -> loopback.server.tunnel1Endpoint().peerCount() == 0);
+            Await.until(() -> loopback.server.tunnel1Endpoint().peerCount() == 0);
             socket.close();
             client.join(Duration.ofSeconds(10));
         }

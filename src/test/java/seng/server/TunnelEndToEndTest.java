@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +20,8 @@ import seng.client.SimulatedEnclave;
 import seng.ip.IcmpEcho;
 import seng.ip.Ipv4Address;
 import seng.tunnel.DropReason;
+import seng.Await;
+
 
 class TunnelEndToEndTest {
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
@@ -99,7 +100,7 @@ class TunnelEndToEndTest {
             int otherSource = enclave.address() + 1;
             enclave.send(IcmpEcho.request(otherSource, enclave.gateway(), 1, 1, new byte[8]));
 
-            awaitTrue(() -> loopback.server.traffic().drops(DropReason.SPOOFED_SOURCE) == 1);
+            Await.until(() -> loopback.server.traffic().drops(DropReason.SPOOFED_SOURCE) == 1);
             assertThat(loopback.server.tunnels().getFirst().counters().drops(DropReason.SPOOFED_SOURCE)).isEqualTo(1);
             assertThat(enclave.ping(enclave.gateway(), PING_TIMEOUT)).isPositive();
             assertThat(loopback.server.traffic().packetsFromEnclaves.sum()).isEqualTo(1);
@@ -114,8 +115,8 @@ class TunnelEndToEndTest {
 
             enclave.close();
 
-            awaitTrue(() -> loopback.freeAddresses() == 253);
-            awaitTrue(() -> loopback.server.tunnels().isEmpty());
+            Await.until(() -> loopback.freeAddresses() == 253);
+            Await.until(() -> loopback.server.tunnels().isEmpty());
             assertThat(loopback.server.traffic().drops(DropReason.NO_TUNNEL)).isZero();
         }
     }
@@ -129,7 +130,7 @@ class TunnelEndToEndTest {
                 assertThat(loopback.freeAddresses()).isEqualTo(252);
 
                 assertThat(tunnel1.awaitCloseNotify(Duration.ofSeconds(5))).isTrue();
-                awaitTrue(() -> loopback.freeAddresses() == 253);
+                Await.until(() -> loopback.freeAddresses() == 253);
                 assertThat(loopback.server.handshakes().count(1, "pairing_timeout")).isEqualTo(1);
                 assertThatThrownBy(tunnel1::openTunnel2).isInstanceOf(IOException.class);
             }
@@ -146,20 +147,11 @@ class TunnelEndToEndTest {
             try (SimulatedEnclave enclave = SimulatedEnclave.connect(loopback.address(), credentials.keyPair().getPrivate(),
                     credentials.certificateDer(), LoopbackServer.clientOptions()
                             .withPinnedServerCertificate(rsa.certificate().getEncoded()))) {
-                awaitTrue(() -> loopback.server.tunnels().size() == 1);
+                Await.until(() -> loopback.server.tunnels().size() == 1);
 
                 assertThat(enclave.ping(enclave.gateway(), PING_TIMEOUT)).isPositive();
             }
         }
     }
 
-    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(20);
-        }
-    }
 }
