@@ -38,6 +38,7 @@ import seng.tunnel.TrafficCounters;
 public final class GatewayServer implements AutoCloseable {
     private static final int PORT_PAIR_ATTEMPTS = 50;
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    private static final Duration COOKIE_SECRET_LIFETIME = Duration.ofMinutes(10);
 
     private final ServerConfig config;
     private final SessionContext context;
@@ -46,6 +47,7 @@ public final class GatewayServer implements AutoCloseable {
     private DtlsEndpoint tunnel1Endpoint;
     private DtlsEndpoint tunnel2Endpoint;
     private Thread gatewayReader;
+    private Thread cookieRotation;
     private volatile boolean closed;
     private volatile String failure;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -95,6 +97,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             server.openEndpoints();
             server.startGatewayReader();
+            server.startCookieRotation();
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -158,6 +161,25 @@ public final class GatewayServer implements AutoCloseable {
         GatewayReader reader = new GatewayReader(context.gateway(), context.addressTable(), context.traffic(),
                 () -> fail("the gateway " + context.gateway().name() + " failed"));
         gatewayReader = Thread.ofPlatform().name("seng-gateway-reader").daemon(true).start(reader);
+    }
+
+    /**
+     * Replaces the cookie secret of both endpoints every {@link #COOKIE_SECRET_LIFETIME}, as RFC 6347
+     * section 4.2.1 recommends; a client caught mid-exchange needs one more round trip.
+     */
+    private void startCookieRotation() {
+        cookieRotation = Thread.ofVirtual().name("seng-cookie-rotation").start(() -> {
+            try {
+                while (!closed) {
+                    Thread.sleep(COOKIE_SECRET_LIFETIME);
+                    tunnel1Endpoint.rotateCookieSecret();
+                    tunnel2Endpoint.rotateCookieSecret();
+                    Logger.debug("event=cookie_secret_rotated");
+                }
+            } catch (InterruptedException e) {
+                // The server is stopping.
+            }
+        });
     }
 
     private void startTunnel1Session(PendingHandshake pending) {
@@ -272,6 +294,9 @@ public final class GatewayServer implements AutoCloseable {
         long start = System.nanoTime();
         List<ApplicationTunnel> tunnels = List.copyOf(context.activeTunnels());
 
+        if (cookieRotation != null) {
+            cookieRotation.interrupt();
+        }
         for (ApplicationTunnel tunnel : tunnels) {
             tunnel.close("server_shutdown");
         }
