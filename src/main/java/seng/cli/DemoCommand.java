@@ -20,6 +20,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
+import seng.client.ClientFailures;
 import seng.client.ClientOptions;
 import seng.client.EnclaveIdentity;
 import seng.client.RaTlsCertificateBuilder;
@@ -43,8 +44,13 @@ import seng.tunnel.TunnelSettings;
  * its own loopback server in the same process.
  */
 final class DemoCommand {
+    private static final String USAGE = "seng-gateway demo [--server HOST:PORT] [--test-dir DIR] [--enclaves N] [--pings N]"
+            + " [--mrenclave HEX] [--mrsigner HEX]";
+
     private final PrintStream out;
     private final PrintStream err;
+    private byte[] mrEnclave;
+    private byte[] mrSigner;
 
     DemoCommand() {
         this(System.out, System.err);
@@ -64,6 +70,10 @@ final class DemoCommand {
                         + " readable here").build());
         options.addOption(Option.builder().longOpt("test-dir").hasArg().argName("DIR")
                 .desc("test-mode directory with the server certificate and the test IAS authority (default ./seng-test)").build());
+        options.addOption(Option.builder().longOpt("mrenclave").hasArg().argName("HEX")
+                .desc("MRENCLAVE of every simulated enclave, 64 hex digits, to match an allowlist row (default: random)").build());
+        options.addOption(Option.builder().longOpt("mrsigner").hasArg().argName("HEX")
+                .desc("MRSIGNER of every simulated enclave, 64 hex digits (default: random)").build());
         options.addOption(Option.builder().longOpt("help").desc("print this help and exit").build());
 
         CommandLine line;
@@ -73,13 +83,15 @@ final class DemoCommand {
             line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, args);
             enclaveCount = intOption(line, "enclaves", 4, 1, 1000);
             pingCount = intOption(line, "pings", 3, 1, 1000);
+            mrEnclave = measurement(line, "mrenclave");
+            mrSigner = measurement(line, "mrsigner");
         } catch (ParseException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
-            err.println("usage: seng-gateway demo [--enclaves N] [--pings N] [--server HOST:PORT] [--test-dir DIR]");
+            err.println("usage: " + USAGE);
             return Main.EXIT_USAGE;
         }
         if (line.hasOption("help")) {
-            out.println("usage: seng-gateway demo [--enclaves N] [--pings N] [--server HOST:PORT] [--test-dir DIR]");
+            out.print(help(options));
             return Main.EXIT_OK;
         }
 
@@ -164,15 +176,34 @@ final class DemoCommand {
             Thread.currentThread().interrupt();
             return Main.EXIT_FAILURE;
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException("an enclave failed to connect: " + e.getCause().getMessage(), e.getCause());
+            throw new IOException("an enclave failed to connect to " + HostPort.format(server) + ": "
+                    + explain(e.getCause()), e.getCause());
         } finally {
             enclaves.forEach(SimulatedEnclave::close);
         }
     }
 
-    private static SimulatedEnclave connect(InetSocketAddress server, TestIasAuthority authority, ClientOptions options)
+    /** Turns a client failure into a sentence that says what probably went wrong. */
+    private static String explain(Throwable failure) {
+        String kind = ClientFailures.classify(failure);
+        return switch (kind) {
+            case "port_unreachable" -> "no server listens there; is it running, and on which address and port?";
+            case "handshake_timeout", "timeout" -> "no answer in time; is a server running there?";
+            case "alert_received_access_denied" -> "the server refused the enclave (access_denied): its allowlist has"
+                    + " no row for this MRENCLAVE and host; see the server's event=admission log line, and --mrenclave";
+            case "alert_received_bad_certificate" -> "the server rejected the enclave's attestation (bad_certificate):"
+                    + " does it trust the test IAS root in --test-dir? See its event=admission log line";
+            case "alert_sent_bad_certificate" -> "the server's certificate is not the one in --test-dir";
+            default -> kind + (failure.getMessage() == null ? "" : " (" + failure.getMessage() + ")");
+        };
+    }
+
+    private SimulatedEnclave connect(InetSocketAddress server, TestIasAuthority authority, ClientOptions options)
             throws IOException {
-        RaTlsCredentials credentials = new RaTlsCertificateBuilder(authority, EnclaveIdentity.random()).build();
+        EnclaveIdentity random = EnclaveIdentity.random();
+        EnclaveIdentity identity = new EnclaveIdentity(mrEnclave != null ? mrEnclave : random.mrEnclave(),
+                mrSigner != null ? mrSigner : random.mrSigner(), 0, 0, false);
+        RaTlsCredentials credentials = new RaTlsCertificateBuilder(authority, identity).build();
         return SimulatedEnclave.connect(server, credentials.keyPair().getPrivate(), credentials.certificateDer(), options);
     }
 
@@ -184,6 +215,28 @@ final class DemoCommand {
         }
         out.printf("%-6d %-15s %-15s %s%n", number, Ipv4Address.format(enclave.address()), Ipv4Address.format(destination),
                 times.toString().trim());
+    }
+
+    private static byte[] measurement(CommandLine line, String name) {
+        if (!line.hasOption(name)) {
+            return null;
+        }
+        String hex = line.getOptionValue(name);
+        if (!hex.matches("[0-9a-fA-F]{64}")) {
+            throw new IllegalArgumentException("invalid --" + name + " '" + hex + "': expected 64 hex digits");
+        }
+        return java.util.HexFormat.of().parseHex(hex);
+    }
+
+    private static String help(Options options) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        java.io.PrintWriter writer = new java.io.PrintWriter(text);
+        org.apache.commons.cli.HelpFormatter.builder().get().printHelp(writer, 100, USAGE,
+                "\nSimulated enclaves attest, connect to a SENG gateway and ping the gateway address and each other"
+                        + " through their tunnels. Without --server a loopback server starts in this process.\n\nOptions:",
+                options, 2, 4, "", false);
+        writer.flush();
+        return text.toString();
     }
 
     private static int intOption(CommandLine line, String name, int defaultValue, int min, int max) {

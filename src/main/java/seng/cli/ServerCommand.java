@@ -145,6 +145,15 @@ final class ServerCommand {
             throw new UsageException("--" + ServerOptions.REQUIRE_MRSIGNER + " needs -db: it applies to the allowlist's apps rows");
         }
         boolean testMode = line.hasOption(ServerOptions.TEST_MODE);
+        if (testMode) {
+            for (String option : List.of(ServerOptions.CERT, ServerOptions.KEY, ServerOptions.IAS_ROOT_CA,
+                    ServerOptions.TUN, ServerOptions.TUN_ADDRESS, ServerOptions.TUN_MTU)) {
+                if (line.hasOption(option)) {
+                    throw new UsageException("--" + option + " does not apply to --test-mode, which generates its own"
+                            + " server certificate and test IAS root in --test-dir and uses the loopback gateway");
+                }
+            }
+        }
         InetSocketAddress tunnelAddress = tunnelAddress(line.getArgList(), testMode);
 
         TestEnvironment testEnvironment = testMode ? TestEnvironment.prepare(testDir(line), out) : null;

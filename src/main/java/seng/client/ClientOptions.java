@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param linkMtu the link MTU the client assumes; 1500 as in the real clients, so the RA-TLS
  *     certificate goes out in several fragments
  * @param groups the ECDHE groups offered, as Bouncy Castle {@code NamedGroup} codes
- * @param setupTimeout how long to wait for the server's IpAssignment
+ * @param setupTimeout how long each handshake may take, and how long to wait for the server's IpAssignment
  */
 public record ClientOptions(byte[] pinnedServerCertificate, InetAddress localAddress, int linkMtu, int[] groups,
         Duration setupTimeout) {

@@ -40,6 +40,7 @@ final class EnclaveTlsClient extends DefaultTlsClient {
     private final byte[] certificateDer;
     private final byte[] pinnedServerCertificate;
     private final int[] groups;
+    private final int handshakeTimeoutMillis;
     private volatile boolean closeNotifyReceived;
     private volatile short fatalAlertReceived = -1;
 
@@ -50,8 +51,9 @@ final class EnclaveTlsClient extends DefaultTlsClient {
      *     like a client built on OpenSSL 1.0.2
      */
     EnclaveTlsClient(JcaTlsCrypto crypto, PrivateKey privateKey, byte[] certificateDer, byte[] pinnedServerCertificate,
-            int[] groups) {
+            int[] groups, int handshakeTimeoutMillis) {
         super(crypto);
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
         this.privateKey = privateKey;
         this.certificateDer = certificateDer == null ? null : certificateDer.clone();
         this.pinnedServerCertificate = pinnedServerCertificate == null ? null : pinnedServerCertificate.clone();
@@ -68,6 +70,11 @@ final class EnclaveTlsClient extends DefaultTlsClient {
 
     short fatalAlertReceived() {
         return fatalAlertReceived;
+    }
+
+    @Override
+    public int getHandshakeTimeoutMillis() {
+        return handshakeTimeoutMillis;
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class SimulatedEnclave implements AutoCloseable {
             ClientOptions options) throws IOException {
         key = key == null ? null : SengTlsCrypto.forSigning(key);
         EnclaveTlsClient client = new EnclaveTlsClient(CRYPTO, key, certificateDer, options.pinnedServerCertificate(),
-                options.groups());
+                options.groups(), (int) options.setupTimeout().toMillis());
         DatagramSocket socket = openSocket(options.localAddress(), server);
         DTLSTransport dtls;
         try {
@@ -264,7 +264,7 @@ public final class SimulatedEnclave implements AutoCloseable {
         public SimulatedEnclave openTunnel2() throws IOException {
             InetSocketAddress tunnel2Server = new InetSocketAddress(server.getAddress(), server.getPort() + 1);
             EnclaveTlsClient tunnel2Client = new EnclaveTlsClient(CRYPTO, key, certificateDer,
-                    options.pinnedServerCertificate(), options.groups());
+                    options.pinnedServerCertificate(), options.groups(), (int) options.setupTimeout().toMillis());
             DatagramSocket socket = openSocket(options.localAddress(), tunnel2Server);
             try {
                 DTLSTransport tunnel2 = new DTLSClientProtocol().connect(tunnel2Client,

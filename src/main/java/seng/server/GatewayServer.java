@@ -22,6 +22,7 @@ import seng.dtls.DtlsEndpoint;
 import seng.dtls.DtlsServerConfig;
 import seng.dtls.PendingHandshake;
 import seng.gateway.Gateway;
+import seng.ip.HostPort;
 import seng.pool.AddressPool;
 import seng.pool.AddressTable;
 import seng.pool.EnclaveNetwork;
@@ -102,10 +103,11 @@ public final class GatewayServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        Logger.info("event=server_started tunnel1={} tunnel2={} gateway={} subnets={} admission={}",
-                server.tunnel1Address(), server.tunnel2Address(), gateway.name(), network.pools().stream()
-                        .map(pool -> pool.subnet().toString()).toList(),
-                config.admissionPolicy() == null ? "any attested enclave" : "allowlist");
+        Logger.info("event=server_started tunnel1={} tunnel2={} gateway={} subnets={} admission={} certificate_sha256={}",
+                HostPort.format(server.tunnel1Address()), HostPort.format(server.tunnel2Address()), gateway.name(),
+                network.pools().stream().map(pool -> pool.subnet().toString()).toList(),
+                config.admissionPolicy() == null ? "any_attested_enclave" : "allowlist",
+                config.credentials().fingerprint());
         return server;
     }
 

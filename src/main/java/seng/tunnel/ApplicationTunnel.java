@@ -99,18 +99,19 @@ public final class ApplicationTunnel {
             drop(DropReason.TOO_LARGE);
             return;
         }
-        try {
-            tunnel2.send(packet, 0, length);
-        } catch (IOException e) {
-            end(tunnel2.isClosed() ? "tunnel2_" + tunnel2.endReason() : "tunnel2_error");
-            Logger.trace(e, "event=tunnel_send_failed tunnel=2 enclave={}", Ipv4Address.format(info.enclaveAddress()));
-            return;
-        }
+        // Counted before sending, so that the counters already include the packet when its reply
+        // ends the tunnel and the audit line reads them.
         lastActivityNanos = System.nanoTime();
         counters.packetsToEnclaves.increment();
         counters.bytesToEnclaves.add(length);
         allTunnels.packetsToEnclaves.increment();
         allTunnels.bytesToEnclaves.add(length);
+        try {
+            tunnel2.send(packet, 0, length);
+        } catch (IOException e) {
+            end(tunnel2.isClosed() ? "tunnel2_" + tunnel2.endReason() : "tunnel2_error");
+            Logger.trace(e, "event=tunnel_send_failed tunnel=2 enclave={}", Ipv4Address.format(info.enclaveAddress()));
+        }
     }
 
     /**
@@ -151,18 +152,18 @@ public final class ApplicationTunnel {
             reportSpoofing(Ipv4Packet.source(packet));
             return;
         }
-        try {
-            gateway.write(packet, length);
-        } catch (IOException e) {
-            // The gateway is closing or broken; the server stops on its own, this packet is lost.
-            Logger.trace(e, "event=gateway_write_failed enclave={}", Ipv4Address.format(info.enclaveAddress()));
-            return;
-        }
+        // Counted before writing, for the same reason as in offer.
         lastActivityNanos = System.nanoTime();
         counters.packetsFromEnclaves.increment();
         counters.bytesFromEnclaves.add(length);
         allTunnels.packetsFromEnclaves.increment();
         allTunnels.bytesFromEnclaves.add(length);
+        try {
+            gateway.write(packet, length);
+        } catch (IOException e) {
+            // The gateway is closing or broken; the server stops on its own, this packet is lost.
+            Logger.trace(e, "event=gateway_write_failed enclave={}", Ipv4Address.format(info.enclaveAddress()));
+        }
     }
 
     /** Logs the first spoofed packet of a tunnel; the rest are only counted. Runs on one thread only. */

@@ -72,7 +72,10 @@ final class ServerProcess implements AutoCloseable {
         writeCredentials(dir);
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-preview", "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "seng.cli.Main",
+                "--enable-preview", "--enable-native-access=ALL-UNNAMED",
+                // The server's own logging setup: the tests' one writes to a file the child must not touch.
+                "-Dtinylog.configuration=tinylog.properties",
+                "-cp", classpath, "seng.cli.Main",
                 "--ias-root-ca", dir.resolve("ias-root.pem").toString(),
                 "-cert", dir.resolve("server-cert.pem").toString(), "-key", dir.resolve("server-key.pem").toString(),
                 "--status-listen", "off"));
