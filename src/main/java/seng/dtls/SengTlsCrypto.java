@@ -23,8 +23,8 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 /**
  * The crypto backend of the DTLS handshakes and records. AES-GCM, hashes and HMAC use the JDK's
  * providers, which run on CPU intrinsics. Elliptic curves use Bouncy Castle's provider, whose
- * P-256, P-384 and X25519 code is several times faster than the JDK's: P-384 signing took
- * 0.24 ms against 1.8 ms on JDK 25 on the development machine. AES-GCM records also skip the
+ * P-256, P-384 and X25519 code is several times faster than the JDK's: with CurveBenchmark on
+ * JDK 25, P-384 signing took 0.23 ms against 1.18 ms and P-256 verification 0.08 ms against 0.42 ms. AES-GCM records also skip the
  * per-record parameter lookup of Bouncy Castle's generic JCA wrapper.
  */
 public final class SengTlsCrypto extends JcaTlsCrypto {
