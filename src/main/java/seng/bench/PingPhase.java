@@ -1,7 +1,10 @@
 package seng.bench;
 
 import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,19 +49,19 @@ final class PingPhase {
     void run(List<EnclaveSlot> slots, Duration duration, int ratePerEnclave) {
         long start = System.nanoTime();
         long end = start + duration.toNanos();
+        if (ratePerEnclave == 0) {
+            closedLoops(slots, end);
+            return;
+        }
         try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
                 Thread.ofPlatform().name("seng-bench-ping-", 0).factory())) {
+            long interval = TimeUnit.SECONDS.toNanos(1) / ratePerEnclave;
             for (EnclaveSlot slot : slots) {
-                if (ratePerEnclave == 0) {
-                    executor.execute(() -> closedLoop(slot, end));
-                } else {
-                    long interval = TimeUnit.SECONDS.toNanos(1) / ratePerEnclave;
-                    // Staggers the enclaves' send times so they do not all fire at once.
-                    long first = start + interval * slot.index / Math.max(1, slots.size());
-                    Sender sender = new Sender(slot, first, interval, end);
-                    executor.execute(sender);
-                    executor.execute(() -> receiveAtRate(slot, sender));
-                }
+                // Staggers the enclaves' send times so they do not all fire at once.
+                long first = start + interval * slot.index / Math.max(1, slots.size());
+                Sender sender = new Sender(slot, first, interval, end);
+                executor.execute(sender);
+                executor.execute(() -> receiveAtRate(slot, sender));
             }
         }
     }
@@ -101,11 +104,123 @@ final class PingPhase {
         return new int[]{answered.intValue(), retried.intValue()};
     }
 
-    private void closedLoop(EnclaveSlot slot, long end) {
+    /**
+     * Runs the closed loop of every slot on one selector thread per core. A thread per enclave
+     * would make the kernel juggle hundreds of runnable threads on a few cores, and the wait for a
+     * turn on a core, not the gateway, would set the round-trip time.
+     */
+    private void closedLoops(List<EnclaveSlot> slots, long end) {
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), slots.size()));
+        try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().name("seng-bench-ping-loop-", 0).factory())) {
+            for (int thread = 0; thread < threads; thread++) {
+                List<EnclaveSlot> share = new ArrayList<>();
+                for (int index = thread; index < slots.size(); index += threads) {
+                    share.add(slots.get(index));
+                }
+                executor.execute(() -> selectorLoop(share, end));
+            }
+        }
+    }
+
+    private void selectorLoop(List<EnclaveSlot> share, long end) {
         byte[] buffer = new byte[RECEIVE_BUFFER];
-        while (System.nanoTime() < end) {
-            if (pingOnce(slot, buffer) == Outcome.TUNNEL_FAILED) {
-                return;
+        try (Selector selector = Selector.open()) {
+            List<LoopPing> pings = new ArrayList<>();
+            for (EnclaveSlot slot : share) {
+                LoopPing ping = new LoopPing(slot);
+                try {
+                    slot.enclave.watchTunnel2().register(selector, SelectionKey.OP_READ, ping);
+                    pings.add(ping);
+                    ping.send();
+                } catch (IOException e) {
+                    ping.fail(e);
+                }
+            }
+            while (System.nanoTime() < end && pings.stream().anyMatch(ping -> !ping.failed)) {
+                selector.select(10);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    ((LoopPing) key.attachment()).receive(buffer, end);
+                }
+                selector.selectedKeys().clear();
+                long now = System.nanoTime();
+                for (LoopPing ping : pings) {
+                    ping.expire(now, end);
+                }
+            }
+        } catch (IOException e) {
+            errors.add("selector_" + ClientFailures.classify(e));
+        }
+    }
+
+    /** One enclave's outstanding ping in a selector loop; only that loop's thread touches it. */
+    private final class LoopPing {
+        private final EnclaveSlot slot;
+        private long sentAt;
+        private int sequence;
+        private boolean outstanding;
+        private boolean failed;
+
+        LoopPing(EnclaveSlot slot) {
+            this.slot = slot;
+        }
+
+        void send() {
+            sentAt = System.nanoTime();
+            byte[] request = slot.probe.stamp(sentAt);
+            sequence = slot.probe.sequence();
+            try {
+                slot.enclave.send(request);
+                requestsSent.increment();
+                requestBytesSent.add(request.length);
+                outstanding = true;
+            } catch (IOException e) {
+                fail(e);
+            }
+        }
+
+        void receive(byte[] buffer, long end) {
+            try {
+                int length;
+                while (!failed && (length = slot.enclave.receiveReady(buffer)) >= 0) {
+                    long now = System.nanoTime();
+                    packetsReceived.increment();
+                    bytesReceived.add(length);
+                    if (!slot.probe.isReply(buffer, length)) {
+                        continue;
+                    }
+                    if (!outstanding || EchoPacket.sequence(buffer) != sequence) {
+                        lateReplies.increment();
+                        continue;
+                    }
+                    rtt.record(now - sentAt);
+                    replies.increment();
+                    outstanding = false;
+                    if (now < end) {
+                        send();
+                    }
+                }
+            } catch (IOException e) {
+                fail(e);
+            }
+        }
+
+        /** Counts a ping without a reply within the timeout as lost and sends the next one. */
+        void expire(long now, long end) {
+            if (outstanding && now - sentAt > pingTimeoutNanos) {
+                lost.increment();
+                outstanding = false;
+                if (now < end) {
+                    send();
+                }
+            }
+        }
+
+        void fail(IOException e) {
+            if (!failed) {
+                failed = true;
+                outstanding = false;
+                errors.add("tunnel_" + ClientFailures.classify(e));
             }
         }
     }

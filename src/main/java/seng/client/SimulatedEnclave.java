@@ -1,7 +1,7 @@
 package seng.client;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
+import java.nio.channels.DatagramChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
@@ -15,6 +15,7 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import seng.dtls.NoDatagramPending;
 import seng.dtls.SengTlsCrypto;
 import seng.ip.IcmpEcho;
 import seng.ip.Ipv4Address;
@@ -32,13 +33,16 @@ public final class SimulatedEnclave implements AutoCloseable {
 
     private final Tunnel1 tunnel1;
     private final DTLSTransport tunnel2;
+    private final ClientTransport tunnel2Transport;
     private final EnclaveTlsClient tunnel2Client;
     private final int pingIdentifier = PING_IDENTIFIERS.incrementAndGet() & 0xFFFF;
     private int pingSequence;
 
-    private SimulatedEnclave(Tunnel1 tunnel1, DTLSTransport tunnel2, EnclaveTlsClient tunnel2Client) {
+    private SimulatedEnclave(Tunnel1 tunnel1, DTLSTransport tunnel2, ClientTransport tunnel2Transport,
+            EnclaveTlsClient tunnel2Client) {
         this.tunnel1 = tunnel1;
         this.tunnel2 = tunnel2;
+        this.tunnel2Transport = tunnel2Transport;
         this.tunnel2Client = tunnel2Client;
     }
 
@@ -63,12 +67,12 @@ public final class SimulatedEnclave implements AutoCloseable {
         key = key == null ? null : SengTlsCrypto.forSigning(key);
         EnclaveTlsClient client = new EnclaveTlsClient(CRYPTO, key, certificateDer, options.pinnedServerCertificate(),
                 options.groups(), (int) options.setupTimeout().toMillis());
-        DatagramSocket socket = openSocket(options.localAddress(), server);
+        DatagramChannel channel = openChannel(options.localAddress(), server);
         DTLSTransport dtls;
         try {
-            dtls = new DTLSClientProtocol().connect(client, new ClientTransport(socket, options.linkMtu()));
+            dtls = new DTLSClientProtocol().connect(client, new ClientTransport(channel, options.linkMtu()));
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            channel.close();
             throw e;
         }
 
@@ -82,13 +86,14 @@ public final class SimulatedEnclave implements AutoCloseable {
         }
     }
 
-    private static DatagramSocket openSocket(InetAddress localAddress, InetSocketAddress server) throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(localAddress, 0));
+    private static DatagramChannel openChannel(InetAddress localAddress, InetSocketAddress server) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
         try {
-            socket.connect(server);
-            return socket;
+            channel.bind(new InetSocketAddress(localAddress, 0));
+            channel.connect(server);
+            return channel;
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            channel.close();
             throw e;
         }
     }
@@ -118,6 +123,29 @@ public final class SimulatedEnclave implements AutoCloseable {
      */
     public int receive(byte[] buffer, Duration timeout) throws IOException {
         return tunnel2.receive(buffer, 0, buffer.length, (int) Math.max(1, timeout.toMillis()));
+    }
+
+    /**
+     * Switches tunnel #2 to event mode for a selector loop: its channel, returned for registration,
+     * becomes non-blocking, and {@link #receiveReady} replaces {@link #receive}. There is no way back.
+     */
+    public DatagramChannel watchTunnel2() throws IOException {
+        tunnel2Transport.switchToEventMode();
+        return tunnel2Transport.channel();
+    }
+
+    /**
+     * Receives one packet from tunnel #2 in event mode without waiting.
+     *
+     * @return the packet length, or -1 if no whole record is waiting
+     * @throws IOException once the server closed tunnel #2
+     */
+    public int receiveReady(byte[] buffer) throws IOException {
+        try {
+            return tunnel2.receive(buffer, 0, buffer.length, 0);
+        } catch (NoDatagramPending e) {
+            return -1;
+        }
     }
 
     /**
@@ -265,13 +293,13 @@ public final class SimulatedEnclave implements AutoCloseable {
             InetSocketAddress tunnel2Server = new InetSocketAddress(server.getAddress(), server.getPort() + 1);
             EnclaveTlsClient tunnel2Client = new EnclaveTlsClient(CRYPTO, key, certificateDer,
                     options.pinnedServerCertificate(), options.groups(), (int) options.setupTimeout().toMillis());
-            DatagramSocket socket = openSocket(options.localAddress(), tunnel2Server);
+            DatagramChannel channel = openChannel(options.localAddress(), tunnel2Server);
+            ClientTransport transport = new ClientTransport(channel, options.linkMtu());
             try {
-                DTLSTransport tunnel2 = new DTLSClientProtocol().connect(tunnel2Client,
-                        new ClientTransport(socket, options.linkMtu()));
-                return new SimulatedEnclave(this, tunnel2, tunnel2Client);
+                DTLSTransport tunnel2 = new DTLSClientProtocol().connect(tunnel2Client, transport);
+                return new SimulatedEnclave(this, tunnel2, transport, tunnel2Client);
             } catch (IOException | RuntimeException e) {
-                socket.close();
+                channel.close();
                 throw e;
             }
         }

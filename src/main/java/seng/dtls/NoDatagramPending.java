@@ -3,12 +3,12 @@ package seng.dtls;
 import java.io.InterruptedIOException;
 
 /**
- * Thrown by a transport in inline mode when its queue is empty. Bouncy Castle passes an
+ * Thrown by a transport in inline or event mode when no datagram is waiting. Bouncy Castle passes an
  * {@link InterruptedIOException} through without failing the connection, which makes it the
  * one way to leave its receive loop without waiting.
  */
-final class NoDatagramPending extends InterruptedIOException {
-    static final NoDatagramPending INSTANCE = new NoDatagramPending();
+public final class NoDatagramPending extends InterruptedIOException {
+    public static final NoDatagramPending INSTANCE = new NoDatagramPending();
 
     private NoDatagramPending() {
         super("no datagram pending");
