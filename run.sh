@@ -28,9 +28,10 @@ if [ $# -eq 0 ]; then
   set -- --test-mode
 fi
 # G1 gives unused heap back to the system once the server idles, so its resident memory follows
-# the number of tunnels rather than the last burst of handshakes. SENG_JAVA_OPTS adds options,
-# such as -Xmx2g.
-jvm_options=(--enable-preview --enable-native-access=ALL-UNNAMED
+# the number of tunnels rather than the last burst of handshakes. A JVM out of memory exits
+# rather than limp on with dead threads, so a supervisor can restart it. SENG_JAVA_OPTS adds
+# options, such as -Xmx2g.
+jvm_options=(--enable-preview --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError
   -XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" "${jvm_options[@]}" ${SENG_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -64,6 +64,8 @@ public final class AttestationException extends Exception {
     }
 
     private final Reason reason;
+    private IasReport report;
+    private SgxQuote quote;
 
     public AttestationException(Reason reason, String message) {
         super(message);
@@ -77,5 +79,25 @@ public final class AttestationException extends Exception {
 
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * Attaches the signed report and, when it parsed, its quote, so a refusal decided after the
+     * signature check can still be logged with the enclave's identity.
+     */
+    AttestationException withEvidence(IasReport signedReport, SgxQuote parsedQuote) {
+        report = signedReport;
+        quote = parsedQuote;
+        return this;
+    }
+
+    /** Returns the IAS report, whose signature verified, or empty if the check failed earlier. */
+    public java.util.Optional<IasReport> report() {
+        return java.util.Optional.ofNullable(report);
+    }
+
+    /** Returns the quote of a report whose signature verified, or empty if there is none. */
+    public java.util.Optional<SgxQuote> quote() {
+        return java.util.Optional.ofNullable(quote);
     }
 }

@@ -71,13 +71,27 @@ public final class EvidenceVerifier {
         checkReportSignature(evidence);
 
         IasReport report = IasReport.parse(evidence.reportJson());
-        checkReportTime(report.timestamp(), chain);
-        checkQuoteStatus(report);
+        SgxQuote quote = null;
+        try {
+            checkReportTime(report.timestamp(), chain);
+            checkQuoteStatus(report);
 
-        SgxQuote quote = SgxQuote.parse(report.isvEnclaveQuoteBody());
-        checkKeyBinding(evidence.keyBinding(), quote);
-        checkEnclavePolicy(quote);
+            quote = SgxQuote.parse(report.isvEnclaveQuoteBody());
+            checkKeyBinding(evidence.keyBinding(), quote);
+            checkEnclavePolicy(quote);
+        } catch (AttestationException e) {
+            throw e.withEvidence(report, quote != null ? quote : quoteOrNull(report));
+        }
         return new Attestation(quote, report);
+    }
+
+    /** Returns the quote of a signed report for the logs of a refusal, or null if it does not parse. */
+    private static SgxQuote quoteOrNull(IasReport report) {
+        try {
+            return SgxQuote.parse(report.isvEnclaveQuoteBody());
+        } catch (AttestationException e) {
+            return null;
+        }
     }
 
     private record ChainLink(String name, X509Certificate certificate) {

@@ -54,7 +54,7 @@ final class AppCommand extends AdminCommand {
     private int add(CommandLine line, List<String> arguments) throws StoreException {
         AppRow app = new AppRow(
                 line.hasOption("id") ? rowId("--id", line.getOptionValue("id")) : 0,
-                line.getOptionValue("name"),
+                appName(line.getOptionValue("name")),
                 AppRow.parseMeasurement("MRENCLAVE", line.getOptionValue("mrenclave").toLowerCase(Locale.ROOT)),
                 AppRow.parseMeasurement("MRSIGNER", line.getOptionValue("mrsigner").toLowerCase(Locale.ROOT)),
                 Ipv4Prefix.parse(line.getOptionValue("host-subnet")),
@@ -65,6 +65,16 @@ final class AppCommand extends AdminCommand {
                     + " into enclave subnetwork " + added.enclaveSubnetId());
             return Main.EXIT_OK;
         }
+    }
+
+    /** Accepts names an operator can read in a table and grep in a log: printable, without spaces, quotes or '='. */
+    private static String appName(String name) {
+        if (name.isEmpty() || name.length() > 64
+                || !name.codePoints().allMatch(c -> c > ' ' && c != '"' && c != '=' && !Character.isISOControl(c))) {
+            throw new IllegalArgumentException("invalid --name '" + name.replaceAll("\\p{Cntrl}", "?")
+                    + "': use 1 to 64 printable characters without spaces, quotes or '=', such as SDK-NGINX");
+        }
+        return name;
     }
 
     private int list(CommandLine line, List<String> arguments) throws StoreException {

@@ -326,8 +326,13 @@ final class ServerCommand {
     private static TrustPolicy trustPolicy(CommandLine line, X509Certificate root) throws UsageException {
         TrustPolicy.Builder policy = TrustPolicy.builder(root);
         if (line.hasOption(ServerOptions.ACCEPT_QUOTE_STATUS)) {
-            policy.acceptedQuoteStatuses(Arrays.stream(line.getOptionValue(ServerOptions.ACCEPT_QUOTE_STATUS).split(","))
-                    .map(String::trim).filter(status -> !status.isEmpty()).toList());
+            List<String> statuses = Arrays.stream(line.getOptionValue(ServerOptions.ACCEPT_QUOTE_STATUS).split(","))
+                    .map(String::trim).filter(status -> !status.isEmpty()).toList();
+            if (statuses.isEmpty()) {
+                throw new UsageException("invalid --" + ServerOptions.ACCEPT_QUOTE_STATUS + ": name at least one"
+                        + " quote status, such as OK");
+            }
+            policy.acceptedQuoteStatuses(statuses);
         }
         policy.allowDebugEnclaves(line.hasOption(ServerOptions.ALLOW_DEBUG_ENCLAVES));
         if (line.hasOption(ServerOptions.MIN_ISV_SVN)) {
@@ -348,12 +353,20 @@ final class ServerCommand {
         return Path.of(line.getOptionValue(ServerOptions.TEST_DIR, "seng-test"));
     }
 
+    /** The largest value of any seconds option but the handshake timeout: one week. */
+    private static final int MAX_SECONDS = 7 * 24 * 3600;
+
     private static Duration seconds(CommandLine line, String option, int defaultSeconds, boolean zeroAllowed)
             throws UsageException {
+        int max = option.equals(ServerOptions.HANDSHAKE_TIMEOUT)
+                ? (int) DtlsSettings.MAX_HANDSHAKE_TIMEOUT.toSeconds() : MAX_SECONDS;
         if (!line.hasOption(option)) {
             return Duration.ofSeconds(defaultSeconds);
         }
         int value = zeroAllowed ? nonNegativeInt(line, option) : positiveInt(line, option);
+        if (value > max) {
+            throw new UsageException("invalid --" + option + " " + value + ": at most " + max + " seconds");
+        }
         return Duration.ofSeconds(value);
     }
 

@@ -28,8 +28,20 @@ record TestEnvironment(Path dir, ServerCredentials credentials, TestIasAuthority
             Files.createDirectories(dir);
             return new TestEnvironment(dir, serverCredentials(dir, out), authority(dir, out), out);
         } catch (IOException e) {
-            throw new ServerCommand.ConfigException("test directory " + dir + ": " + e.getMessage());
+            throw new ServerCommand.ConfigException("cannot use test directory " + dir + ": " + describe(e));
         }
+    }
+
+    /** Names the failure: file system exceptions often carry nothing but the path as their message. */
+    private static String describe(IOException e) {
+        return switch (e) {
+            case java.nio.file.FileAlreadyExistsException exists -> exists.getFile() + " exists and is not a directory";
+            case java.nio.file.AccessDeniedException denied -> "permission denied on " + denied.getFile();
+            case java.nio.file.NoSuchFileException missing -> missing.getFile() + " does not exist";
+            case java.nio.file.FileSystemException other -> other.getFile() + ": "
+                    + (other.getReason() != null ? other.getReason() : other.getClass().getSimpleName());
+            default -> e.getMessage();
+        };
     }
 
     private static ServerCredentials serverCredentials(Path dir, PrintStream out)

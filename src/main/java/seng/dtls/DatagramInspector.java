@@ -17,6 +17,13 @@ final class DatagramInspector {
      */
     static final int MAX_HANDSHAKE_MESSAGE_LENGTH = 32 * 1024;
 
+    /**
+     * The highest message sequence number of an unencrypted client handshake message: the
+     * ClientHello with cookie is 1, then Certificate, ClientKeyExchange and CertificateVerify, and
+     * a small margin. Bouncy Castle would otherwise buffer up to 16 messages ahead.
+     */
+    static final int MAX_CLIENT_MESSAGE_SEQUENCE = 8;
+
     private DatagramInspector() {
     }
 
@@ -30,23 +37,34 @@ final class DatagramInspector {
 
     /**
      * Checks every epoch-0 handshake record of the datagram against
-     * {@link #MAX_HANDSHAKE_MESSAGE_LENGTH}. Records of later epochs are encrypted, and Bouncy
-     * Castle only reassembles what it could decrypt, so they are left to it.
+     * {@link #MAX_HANDSHAKE_MESSAGE_LENGTH} and {@link #MAX_CLIENT_MESSAGE_SEQUENCE}. Records of
+     * later epochs are encrypted, and Bouncy Castle only reassembles what it could decrypt, so they
+     * are left to it.
      */
-    static boolean announcesOversizedHandshake(byte[] datagram, int length) {
+    static boolean isImplausibleHandshake(byte[] datagram, int length) {
         int record = 0;
         while (record + RECORD_HEADER_LENGTH <= length) {
             int fragmentLength = uint16(datagram, record + 11);
             boolean plainHandshake = (datagram[record] & 0xFF) == CONTENT_TYPE_HANDSHAKE && epoch(datagram, record) == 0;
-            if (plainHandshake && fragmentLength >= HANDSHAKE_HEADER_LENGTH && record + RECORD_HEADER_LENGTH + 4 <= length) {
+            if (plainHandshake && fragmentLength >= HANDSHAKE_HEADER_LENGTH && record + RECORD_HEADER_LENGTH + 6 <= length) {
                 int messageLength = uint24(datagram, record + RECORD_HEADER_LENGTH + 1);
-                if (messageLength > MAX_HANDSHAKE_MESSAGE_LENGTH) {
+                int messageSequence = uint16(datagram, record + RECORD_HEADER_LENGTH + 4);
+                if (messageLength > MAX_HANDSHAKE_MESSAGE_LENGTH || messageSequence > MAX_CLIENT_MESSAGE_SEQUENCE) {
                     return true;
                 }
             }
             record += RECORD_HEADER_LENGTH + fragmentLength;
         }
         return false;
+    }
+
+    /**
+     * Returns the 32-byte random of a ClientHello that Bouncy Castle's verifier accepted, which
+     * is always unfragmented: record header, handshake header, client_version, then the random.
+     */
+    static byte[] clientRandom(byte[] datagram) {
+        int offset = RECORD_HEADER_LENGTH + HANDSHAKE_HEADER_LENGTH + 2;
+        return java.util.Arrays.copyOfRange(datagram, offset, offset + 32);
     }
 
     private static int epoch(byte[] datagram, int record) {

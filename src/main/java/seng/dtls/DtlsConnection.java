@@ -54,7 +54,7 @@ public final class DtlsConnection implements AutoCloseable {
      * path of every client of the endpoint.
      */
     public void startInlineReceive(RecordListener listener) {
-        transport.startInline(() -> drain(listener));
+        transport.startInline(() -> drain(listener), () -> listener.ended(endReason()));
     }
 
     /**

@@ -13,6 +13,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.bouncycastle.tls.DTLSRequest;
@@ -38,6 +39,8 @@ public final class DtlsEndpoint implements AutoCloseable {
     private final Selector selector;
     private final TlsCrypto crypto;
     private final Consumer<PendingHandshake> onVerifiedClient;
+    private final Runnable onFailure;
+    private final AtomicInteger handshakes = new AtomicInteger();
     private final DtlsSettings settings;
     private final ConcurrentHashMap<SocketAddress, PeerTransport> peers = new ConcurrentHashMap<>();
     private final EndpointCounters counters = new EndpointCounters();
@@ -46,7 +49,8 @@ public final class DtlsEndpoint implements AutoCloseable {
     private volatile boolean closing;
 
     private DtlsEndpoint(DatagramChannel channel, Selector selector, TlsCrypto crypto, DtlsSettings settings,
-            Consumer<PendingHandshake> onVerifiedClient) throws IOException {
+            Consumer<PendingHandshake> onVerifiedClient, Runnable onFailure) throws IOException {
+        this.onFailure = onFailure;
         this.channel = channel;
         this.selector = selector;
         this.crypto = crypto;
@@ -63,9 +67,11 @@ public final class DtlsEndpoint implements AutoCloseable {
      *
      * @param onVerifiedClient called on the receiver thread for every client that returned a valid
      *     cookie; it must return quickly, typically by starting a virtual thread
+     * @param onFailure called once if the receiver thread stops for good, so the server can stop
+     *     rather than run with a port that no longer answers
      */
     public static DtlsEndpoint open(InetSocketAddress address, TlsCrypto crypto, DtlsSettings settings,
-            Consumer<PendingHandshake> onVerifiedClient) throws IOException {
+            Consumer<PendingHandshake> onVerifiedClient, Runnable onFailure) throws IOException {
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         Selector selector = null;
         try {
@@ -75,7 +81,7 @@ public final class DtlsEndpoint implements AutoCloseable {
             channel.configureBlocking(false);
             selector = Selector.open();
             channel.register(selector, SelectionKey.OP_READ);
-            DtlsEndpoint endpoint = new DtlsEndpoint(channel, selector, crypto, settings, onVerifiedClient);
+            DtlsEndpoint endpoint = new DtlsEndpoint(channel, selector, crypto, settings, onVerifiedClient, onFailure);
             endpoint.receiver.start();
             return endpoint;
         } catch (IOException | RuntimeException e) {
@@ -116,6 +122,16 @@ public final class DtlsEndpoint implements AutoCloseable {
         peers.remove(peer.remote(), peer);
     }
 
+    /** Counts a handshake as ended, by completion or by closing before it; called once per peer. */
+    void handshakeEnded() {
+        handshakes.decrementAndGet();
+    }
+
+    /** Returns how many handshakes run now. */
+    public int handshakesInProgress() {
+        return handshakes.get();
+    }
+
     /**
      * Receives on a non-blocking channel behind a selector. Interrupting a thread inside a send on a
      * blocking channel closes the channel for every peer, and session threads are interrupted at
@@ -138,7 +154,7 @@ public final class DtlsEndpoint implements AutoCloseable {
                         int length = buffer.flip().remaining();
                         buffer.get(datagram, 0, length);
                         counters.datagramsReceived.increment();
-                        dispatch(from, datagram, length);
+                        dispatchSafely(from, datagram, length);
                     }
                     consecutiveErrors = 0;
                 } catch (ClosedChannelException | ClosedSelectorException e) {
@@ -148,6 +164,7 @@ public final class DtlsEndpoint implements AutoCloseable {
                     if (++consecutiveErrors >= MAX_CONSECUTIVE_RECEIVE_ERRORS) {
                         Logger.error("event=endpoint_failed port={} error=\"{}\" action=\"receiver stopped after {} consecutive errors\"",
                                 port, e.getMessage(), consecutiveErrors);
+                        onFailure.run();
                         break;
                     }
                     Logger.warn("event=udp_receive_failed port={} error=\"{}\"", port, e.getMessage());
@@ -165,6 +182,25 @@ public final class DtlsEndpoint implements AutoCloseable {
         return (InetSocketAddress) channel.receive(buffer);
     }
 
+    /**
+     * Dispatches one datagram; a runtime exception from inspecting hostile bytes drops only that
+     * datagram. An Error such as OutOfMemoryError stops the receiver and, through the failure
+     * callback, the server: a port that silently stopped answering would be worse.
+     */
+    private void dispatchSafely(InetSocketAddress from, byte[] datagram, int length) {
+        try {
+            dispatch(from, datagram, length);
+        } catch (RuntimeException e) {
+            counters.malformedDrops.increment();
+            Logger.debug("event=datagram_dropped reason=malformed peer={} error=\"{}\"", HostPort.format(from), e.toString());
+        } catch (Error e) {
+            Logger.error("event=endpoint_failed port={} error=\"{}\" action=\"stopping the server\"",
+                    channel.socket().getLocalPort(), e.toString());
+            onFailure.run();
+            throw e;
+        }
+    }
+
     private void dispatch(InetSocketAddress from, byte[] datagram, int length) {
         PeerTransport peer = peers.get(from);
 
@@ -176,9 +212,9 @@ public final class DtlsEndpoint implements AutoCloseable {
             counters.unknownPeerDrops.increment();
             return;
         }
-        if (!peer.isHandshakeComplete() && DatagramInspector.announcesOversizedHandshake(datagram, length)) {
-            counters.oversizedHandshakeDrops.increment();
-            Logger.trace("event=datagram_dropped reason=oversized_handshake peer={}", HostPort.format(from));
+        if (!peer.isHandshakeComplete() && DatagramInspector.isImplausibleHandshake(datagram, length)) {
+            counters.implausibleHandshakeDrops.increment();
+            Logger.trace("event=datagram_dropped reason=implausible_handshake peer={}", HostPort.format(from));
             return;
         }
         if (!peer.deliver(Arrays.copyOf(datagram, length))) {
@@ -198,13 +234,27 @@ public final class DtlsEndpoint implements AutoCloseable {
         }
         counters.helloVerified.increment();
 
-        if (peers.size() >= settings.maxPeers() && !peers.containsKey(from)) {
+        PeerTransport existing = peers.get(from);
+        byte[] clientRandom = DatagramInspector.clientRandom(datagram);
+        if (existing != null && existing.startedBy(clientRandom)) {
+            // A client that restarts sends a new random; only a replay repeats the one of a live session.
+            counters.replayedHelloDrops.increment();
+            return;
+        }
+        if (existing == null && peers.size() >= settings.maxPeers()) {
             counters.peerLimitDrops.increment();
-            Logger.warn("event=client_rejected peer={} reason=peer_limit limit={}", HostPort.format(from), settings.maxPeers());
+            Logger.debug("event=client_ignored peer={} reason=peer_limit limit={}", HostPort.format(from), settings.maxPeers());
+            return;
+        }
+        if (handshakes.get() >= settings.maxHandshakes()) {
+            counters.handshakeLimitDrops.increment();
+            Logger.debug("event=client_ignored peer={} reason=handshake_limit limit={}", HostPort.format(from),
+                    settings.maxHandshakes());
             return;
         }
 
-        PeerTransport fresh = new PeerTransport(this, from, settings.peerQueueCapacity());
+        PeerTransport fresh = new PeerTransport(this, from, settings.peerQueueCapacity(), clientRandom);
+        handshakes.incrementAndGet();
         PeerTransport replaced = peers.put(from, fresh);
         if (replaced != null) {
             Logger.info("event=session_replaced peer={} reason=\"new ClientHello from the same address and port\"",

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.bouncycastle.tls.DatagramTransport;
@@ -34,15 +35,26 @@ final class PeerTransport implements DatagramTransport {
     private final DtlsEndpoint endpoint;
     private final InetSocketAddress remote;
     private final ArrayBlockingQueue<byte[]> inbound;
+    private final byte[] clientRandom;
     private final ReentrantLock inlineLock = new ReentrantLock();
+    private final AtomicBoolean handshakeEnded = new AtomicBoolean();
+    private final AtomicBoolean closeReported = new AtomicBoolean();
     private volatile Runnable inlineDrain;
+    private volatile Runnable onClosed;
     private volatile boolean handshakeComplete;
     private volatile boolean closed;
 
-    PeerTransport(DtlsEndpoint endpoint, InetSocketAddress remote, int queueCapacity) {
+    /** @param clientRandom the random of the ClientHello that started this peer's session */
+    PeerTransport(DtlsEndpoint endpoint, InetSocketAddress remote, int queueCapacity, byte[] clientRandom) {
         this.endpoint = endpoint;
         this.remote = remote;
         this.inbound = new ArrayBlockingQueue<>(queueCapacity);
+        this.clientRandom = clientRandom.clone();
+    }
+
+    /** Checks whether {@code random} is the random of the ClientHello that started this session. */
+    boolean startedBy(byte[] random) {
+        return java.security.MessageDigest.isEqual(clientRandom, random);
     }
 
     InetSocketAddress remote() {
@@ -55,6 +67,13 @@ final class PeerTransport implements DatagramTransport {
 
     void markHandshakeComplete() {
         handshakeComplete = true;
+        endHandshake();
+    }
+
+    private void endHandshake() {
+        if (handshakeEnded.compareAndSet(false, true)) {
+            endpoint.handshakeEnded();
+        }
     }
 
     boolean isClosed() {
@@ -80,9 +99,21 @@ final class PeerTransport implements DatagramTransport {
      * Switches to inline mode: from now on {@code drain} processes queued datagrams on the thread
      * that delivers them. Datagrams queued before are processed now, on the calling thread.
      */
-    void startInline(Runnable drain) {
+    void startInline(Runnable drain, Runnable whenClosed) {
+        onClosed = whenClosed;
         inlineDrain = drain;
         pump(drain);
+        if (closed) {
+            reportClose();
+        }
+    }
+
+    /** Runs the close callback of inline mode once, however the transport was closed. */
+    private void reportClose() {
+        Runnable callback = onClosed;
+        if (callback != null && closeReported.compareAndSet(false, true)) {
+            callback.run();
+        }
     }
 
     /**
@@ -178,5 +209,7 @@ final class PeerTransport implements DatagramTransport {
         inbound.clear();
         inbound.offer(WAKE_UP);
         endpoint.forget(this);
+        endHandshake();
+        reportClose();
     }
 }

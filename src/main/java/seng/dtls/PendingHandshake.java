@@ -52,6 +52,9 @@ public final class PendingHandshake {
         } catch (IOException | RuntimeException e) {
             transport.close();
             throw failure(server, e);
+        } catch (Error e) {
+            transport.close();
+            throw e;
         }
     }
 

@@ -55,6 +55,8 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
  * the server uses exactly the pair the operator gives it, and checks at start that they match.
  */
 public final class ServerCredentials {
+    private static final int MIN_RSA_BITS = 2048;
+
     private final PrivateKey privateKey;
     private final PrivateKey signingKey;
     private final X509Certificate certificate;
@@ -73,6 +75,15 @@ public final class ServerCredentials {
      */
     public static ServerCredentials load(Path certificateFile, Path keyFile) throws CredentialsException {
         X509Certificate certificate = readCertificate(certificateFile);
+        PublicKey publicKey = certificate.getPublicKey();
+        if (publicKey instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+            throw new CredentialsException(certificateFile + ": RSA key of " + rsa.getModulus().bitLength()
+                    + " bits is too weak; use at least " + MIN_RSA_BITS + " bits, or an ECDSA secp384r1 key");
+        }
+        if (!(publicKey instanceof RSAPublicKey) && !isSupportedCurve(publicKey)) {
+            throw new CredentialsException(certificateFile + ": unsupported key type " + publicKey.getAlgorithm()
+                    + "; use an ECDSA key on secp256r1 or secp384r1, or an RSA key");
+        }
         PrivateKey privateKey = readPrivateKey(keyFile);
         if (!privateKey.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())) {
             throw new CredentialsException(keyFile + ": " + privateKey.getAlgorithm() + " key does not match the "
@@ -80,10 +91,6 @@ public final class ServerCredentials {
         }
         if (!isKeyOf(privateKey, certificate.getPublicKey())) {
             throw new CredentialsException(keyFile + ": private key does not belong to the certificate " + certificateFile);
-        }
-        if (!(certificate.getPublicKey() instanceof ECPublicKey || certificate.getPublicKey() instanceof RSAPublicKey)) {
-            throw new CredentialsException(certificateFile + ": unsupported key type "
-                    + certificate.getPublicKey().getAlgorithm() + "; use an ECDSA (secp384r1) or RSA key");
         }
         return new ServerCredentials(privateKey, certificate);
     }
@@ -196,6 +203,18 @@ public final class ServerCredentials {
         } catch (IOException | IllegalArgumentException e) {
             throw new CredentialsException(file + ": cannot read " + what + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Checks for an EC key on P-256 or P-384, the curves the clients verify server signatures on.
+     * The JDK parses certificates into named curves, whose description starts with the curve name.
+     */
+    private static boolean isSupportedCurve(PublicKey key) {
+        if (!(key instanceof ECPublicKey ec)) {
+            return false;
+        }
+        String curve = ec.getParams().toString();
+        return curve.startsWith("secp256r1") || curve.startsWith("secp384r1");
     }
 
     /** Proves the pair by signing with the private key and verifying with the certificate's public key. */

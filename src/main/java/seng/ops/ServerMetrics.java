@@ -153,7 +153,10 @@ final class ServerMetrics {
             String name = "seng_udp_datagrams_dropped_total";
             text.sample(name, endpoint.unknownPeerDrops.sum(), "tunnel", label, "reason", "unknown_peer")
                     .sample(name, endpoint.queueFullDrops.sum(), "tunnel", label, "reason", "queue_full")
-                    .sample(name, endpoint.oversizedHandshakeDrops.sum(), "tunnel", label, "reason", "oversized_handshake")
+                    .sample(name, endpoint.implausibleHandshakeDrops.sum(), "tunnel", label, "reason", "implausible_handshake")
+                    .sample(name, endpoint.handshakeLimitDrops.sum(), "tunnel", label, "reason", "handshake_limit")
+                    .sample(name, endpoint.replayedHelloDrops.sum(), "tunnel", label, "reason", "replayed_hello")
+                    .sample(name, endpoint.malformedDrops.sum(), "tunnel", label, "reason", "malformed")
                     .sample(name, endpoint.peerLimitDrops.sum(), "tunnel", label, "reason", "peer_limit")
                     .sample(name, endpoint.sendBufferFullDrops.sum(), "tunnel", label, "reason", "send_buffer_full");
         }

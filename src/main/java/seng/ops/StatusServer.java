@@ -119,11 +119,30 @@ public final class StatusServer implements AutoCloseable {
      * @throws IOException if the address cannot be bound; the message names the options that
      *     choose another address or turn the endpoint off
      */
+    /**
+     * Bounds what slow or many clients can hold, through the JDK HTTP server's own settings: at
+     * most 64 connections, 10 s to send a request, 100 header lines. Without them, clients that
+     * trickle header lines keep a file descriptor each until the process runs out. The settings
+     * are read once, when the first HTTP server is created; a value given with -D wins.
+     */
+    private static void limitConnections() {
+        setIfAbsent("jdk.httpserver.maxConnections", "64");
+        setIfAbsent("sun.net.httpserver.maxReqTime", "10");
+        setIfAbsent("sun.net.httpserver.maxReqHeaders", "100");
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
     public static StatusServer start(Settings settings, GatewayServer server) throws IOException {
         if (!settings.enabled()) {
             Logger.info("event=status_endpoint_disabled");
             return new StatusServer(null, null, server, settings);
         }
+        limitConnections();
         HttpServer http;
         try {
             http = HttpServer.create(settings.address(), 0);

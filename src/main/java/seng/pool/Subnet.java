@@ -12,6 +12,9 @@ import seng.ip.Ipv4Prefix;
 public record Subnet(int id, int network, int prefixLength, int gateway) {
     public static final int MIN_PREFIX_LENGTH = 8;
     public static final int MAX_PREFIX_LENGTH = 30;
+    /** "This network", loopback, multicast and the reserved block up to the broadcast address (RFC 6890). */
+    private static final java.util.List<Ipv4Prefix> SPECIAL_RANGES = java.util.List.of(
+            Ipv4Prefix.parse("0.0.0.0/8"), Ipv4Prefix.parse("127.0.0.0/8"), Ipv4Prefix.parse("224.0.0.0/3"));
 
     public Subnet {
         if (prefixLength < MIN_PREFIX_LENGTH || prefixLength > MAX_PREFIX_LENGTH) {
@@ -22,6 +25,13 @@ public record Subnet(int id, int network, int prefixLength, int gateway) {
         if ((network & ~netmask) != 0) {
             throw new IllegalArgumentException("invalid enclave subnetwork " + Ipv4Address.format(network) + "/"
                     + prefixLength + ": host bits are set; the network address is " + Ipv4Address.format(network & netmask));
+        }
+        for (Ipv4Prefix special : SPECIAL_RANGES) {
+            int widerMask = Ipv4Address.netmask(Math.min(prefixLength, special.prefixLength()));
+            if ((network & widerMask) == (special.network() & widerMask)) {
+                throw new IllegalArgumentException("invalid enclave subnetwork " + Ipv4Address.format(network) + "/"
+                        + prefixLength + ": it overlaps " + special + ", which is not unicast address space");
+            }
         }
         if ((gateway & netmask) != network || gateway == network || gateway == (network | ~netmask)) {
             throw new IllegalArgumentException("invalid gateway " + Ipv4Address.format(gateway) + " for enclave subnetwork "

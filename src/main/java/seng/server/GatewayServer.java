@@ -40,6 +40,8 @@ public final class GatewayServer implements AutoCloseable {
     private static final int PORT_PAIR_ATTEMPTS = 50;
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     private static final Duration COOKIE_SECRET_LIFETIME = Duration.ofMinutes(10);
+    /** Handshake failure lines per reason and minute; unauthenticated clients can cause any number. */
+    private static final int FAILURE_LINES_PER_MINUTE = 20;
 
     private final ServerConfig config;
     private final SessionContext context;
@@ -89,7 +91,8 @@ public final class GatewayServer implements AutoCloseable {
                 config.pairingTimeout(),
                 new TrafficCounters(),
                 new HandshakeCounters(),
-                new ReasonCounters());
+                new ReasonCounters(),
+                new LogRateLimit(FAILURE_LINES_PER_MINUTE));
 
         GatewayServer server = new GatewayServer(config, context);
         // The server owns the admission policy from here on; added first, it is closed last.
@@ -151,7 +154,8 @@ public final class GatewayServer implements AutoCloseable {
 
     private DtlsEndpoint open(InetSocketAddress address, Consumer<PendingHandshake> onVerifiedClient) throws IOException {
         try {
-            return DtlsEndpoint.open(address, context.dtls().crypto(), config.dtlsSettings(), onVerifiedClient);
+            return DtlsEndpoint.open(address, context.dtls().crypto(), config.dtlsSettings(), onVerifiedClient,
+                    () -> fail("the UDP receiver of " + HostPort.format(address) + " stopped"));
         } catch (BindException e) {
             BindException named = new BindException("cannot bind UDP " + address + ": " + e.getMessage());
             named.initCause(e);

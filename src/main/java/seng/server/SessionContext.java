@@ -26,5 +26,6 @@ record SessionContext(
         Duration pairingTimeout,
         TrafficCounters traffic,
         HandshakeCounters handshakes,
-        ReasonCounters tunnelEnds) {
+        ReasonCounters tunnelEnds,
+        LogRateLimit failureLog) {
 }

@@ -136,7 +136,8 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
         try {
             attestation = context.verifier().verify(leafCertificateDer);
         } catch (AttestationException e) {
-            refused(peer, null, e.reason().code(), e.getMessage());
+            refusalLogged = true;
+            AuditLog.refused(TUNNEL, peer, e);
             throw new ClientRejectedException(e.reason().code(), e.getMessage(), ClientRejectedException.Alert.BAD_CERTIFICATE);
         }
         try {
@@ -226,7 +227,7 @@ final class Tunnel1Session implements ClientCertificateHandler<Tunnel1Session.Ca
     /** Counts a failed handshake and logs it, unless the audit line of a refusal already did. */
     private void recordHandshakeFailure(InetSocketAddress peer, HandshakeFailedException e) {
         context.handshakes().record(TUNNEL, e.reason());
-        if (!refusalLogged) {
+        if (!refusalLogged && context.failureLog().allow("handshake_failed:" + e.reason())) {
             Logger.info("event=handshake_failed tunnel=1 peer={} reason={} detail=\"{}\"", HostPort.format(peer), e.reason(),
                     e.getMessage());
         }

@@ -47,7 +47,7 @@ final class Tunnel2Session implements ClientCertificateHandler<PairingRegistry.W
             }
         } catch (HandshakeFailedException e) {
             context.handshakes().record(TUNNEL, e.reason());
-            if (!refusalLogged) {
+            if (!refusalLogged && context.failureLog().allow("handshake_failed:" + e.reason())) {
                 Logger.info("event=handshake_failed tunnel=2 peer={} reason={} detail=\"{}\"", HostPort.format(peer), e.reason(),
                         e.getMessage());
             }
@@ -62,7 +62,10 @@ final class Tunnel2Session implements ClientCertificateHandler<PairingRegistry.W
             try {
                 attestation = context.verifier().verify(leafCertificateDer);
             } catch (AttestationException e) {
-                throw refuse(peer, null, e.reason().code(), e.getMessage(), ClientRejectedException.Alert.BAD_CERTIFICATE);
+                refusalLogged = true;
+                AuditLog.refused(TUNNEL, peer, e);
+                throw new ClientRejectedException(e.reason().code(), e.getMessage(),
+                        ClientRejectedException.Alert.BAD_CERTIFICATE);
             }
         }
 
@@ -78,8 +81,10 @@ final class Tunnel2Session implements ClientCertificateHandler<PairingRegistry.W
     @Override
     public void admit(PairingRegistry.Waiting waiting, InetSocketAddress peer) throws ClientRejectedException {
         if (!waiting.isWaiting()) {
-            throw refuse(peer, null, "pairing_expired", "the waiting tunnel #1 timed out during this handshake",
-                    ClientRejectedException.Alert.HANDSHAKE_FAILURE);
+            String detail = "the waiting tunnel #1 timed out during this handshake";
+            refusalLogged = true;
+            AuditLog.refused(TUNNEL, peer, "pairing_expired", detail);
+            throw new ClientRejectedException("pairing_expired", detail, ClientRejectedException.Alert.HANDSHAKE_FAILURE);
         }
     }
 

@@ -171,7 +171,11 @@ class AllowlistCommandsTest {
                                 + " from host subnet 127.0.0.0/26"),
                 Arguments.of(new String[]{"app", "add", "FILE", "--name", " ", "--mrenclave", MRENCLAVE, "--mrsigner",
                         mrSigner, "--host-subnet", "127.0.0.0/26", "--subnet", "1"},
-                        "the app name must not be empty"),
+                        "invalid --name ' ': use 1 to 64 printable characters without spaces, quotes or '=', such as SDK-NGINX"),
+                Arguments.of(new String[]{"app", "add", "FILE", "--name", "x\nevent=admission", "--mrenclave", MRENCLAVE,
+                        "--mrsigner", mrSigner, "--host-subnet", "127.0.0.0/26", "--subnet", "1"},
+                        "invalid --name 'x?event=admission': use 1 to 64 printable characters without spaces, quotes or '=',"
+                                + " such as SDK-NGINX"),
                 Arguments.of(new String[]{"app", "remove", "FILE", "5"}, "apps has no row with id 5"));
     }
 

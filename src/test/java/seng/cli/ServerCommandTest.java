@@ -40,6 +40,10 @@ class ServerCommandTest {
                 Arguments.of(new String[]{"--tun-address", "192.168.28.1", "127.0.0.1", "12345"}, "CIDR"),
                 Arguments.of(new String[]{"--accept-quote-status", "MAYBE", "127.0.0.1", "12345"}, "MAYBE"),
                 Arguments.of(new String[]{"--enclave-subnet", "10.0.0.5/16", "127.0.0.1", "12345"}, "host bits are set"),
+                Arguments.of(new String[]{"--enclave-subnet", "224.0.0.0/8", "127.0.0.1", "12345"}, "not unicast"),
+                Arguments.of(new String[]{"--handshake-timeout", "2147484", "127.0.0.1", "12345"}, "at most 600 seconds"),
+                Arguments.of(new String[]{"--accept-quote-status", ",,", "127.0.0.1", "12345"}, "at least one quote status"),
+                Arguments.of(new String[]{"--test-mode", "-cert", "x.pem"}, "does not apply to --test-mode"),
                 Arguments.of(new String[]{"--enclave-subnet", "10.0.0.0/31", "127.0.0.1", "12345"}, "/8 to /30"),
                 Arguments.of(new String[]{"--enclave-subnet", "10.0.0.0/16", "-db", "x.db", "127.0.0.1", "12345"},
                         "exclude each other"));
@@ -83,6 +87,28 @@ class ServerCommandTest {
         assertThat(run("-cert", certificate.toString(), "-key", key.toString(), "127.0.0.1", "12345"))
                 .isEqualTo(Main.EXIT_FAILURE);
         assertThat(err()).contains(key.toString());
+    }
+
+    @Test
+    void weakRsaServerKeyIsRefused() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(1024);
+        java.security.KeyPair keyPair = generator.generateKeyPair();
+        Path certificate = dir.resolve("rsa1024-cert.pem");
+        var holder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=weak"), java.math.BigInteger.ONE,
+                new java.util.Date(), new java.util.Date(System.currentTimeMillis() + 86_400_000L),
+                new org.bouncycastle.asn1.x500.X500Name("CN=weak"), keyPair.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(keyPair.getPrivate()));
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (var writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(text)) {
+            writer.writeObject(holder);
+        }
+        Files.writeString(certificate, text.toString());
+
+        assertThat(run("-cert", certificate.toString(), "-key", certificate.toString(), "127.0.0.1", "12345"))
+                .isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err()).contains("RSA key of 1024 bits is too weak");
     }
 
     @Test

@@ -24,14 +24,14 @@ class DatagramInspectorTest {
     void certificateOfNormalSizePasses() {
         byte[] record = handshakeRecord(0, 11, 6_000, 1_200);
 
-        assertThat(DatagramInspector.announcesOversizedHandshake(record, record.length)).isFalse();
+        assertThat(DatagramInspector.isImplausibleHandshake(record, record.length)).isFalse();
     }
 
     @Test
     void fragmentClaimingHugeMessageIsCaught() {
         byte[] record = handshakeRecord(0, 11, 16 * 1024 * 1024 - 1, 100);
 
-        assertThat(DatagramInspector.announcesOversizedHandshake(record, record.length)).isTrue();
+        assertThat(DatagramInspector.isImplausibleHandshake(record, record.length)).isTrue();
     }
 
     @Test
@@ -42,14 +42,23 @@ class DatagramInspectorTest {
         System.arraycopy(first, 0, datagram, 0, first.length);
         System.arraycopy(second, 0, datagram, first.length, second.length);
 
-        assertThat(DatagramInspector.announcesOversizedHandshake(datagram, datagram.length)).isTrue();
+        assertThat(DatagramInspector.isImplausibleHandshake(datagram, datagram.length)).isTrue();
+    }
+
+    @Test
+    void fragmentFarAheadIsCaught() {
+        byte[] record = handshakeRecord(0, 11, 6_000, 100);
+        record[17] = 0;
+        record[18] = 9;
+
+        assertThat(DatagramInspector.isImplausibleHandshake(record, record.length)).isTrue();
     }
 
     @Test
     void truncatedRecordIsNotReadPastItsEnd() {
         byte[] record = handshakeRecord(0, 11, 1_000_000, 50);
 
-        assertThat(DatagramInspector.announcesOversizedHandshake(record, 15)).isFalse();
+        assertThat(DatagramInspector.isImplausibleHandshake(record, 15)).isFalse();
     }
 
     /** Builds one DTLS record holding a handshake fragment header that announces {@code messageLength}. */

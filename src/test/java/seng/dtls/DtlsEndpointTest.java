@@ -26,6 +26,7 @@ import seng.Await;
 
 class DtlsEndpointTest {
     private final AtomicInteger verifiedClients = new AtomicInteger();
+    private final AtomicInteger failures = new AtomicInteger();
     private DtlsEndpoint endpoint;
 
     @BeforeEach
@@ -35,7 +36,8 @@ class DtlsEndpointTest {
                 pending -> {
                     verifiedClients.incrementAndGet();
                     pending.abandon();
-                });
+                },
+                () -> failures.incrementAndGet());
     }
 
     @AfterEach
@@ -74,7 +76,7 @@ class DtlsEndpointTest {
 
     @Test
     void interruptedSenderLeavesSharedChannelOpen() throws IOException {
-        PeerTransport transport = new PeerTransport(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 4);
+        PeerTransport transport = new PeerTransport(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 4, new byte[32]);
 
         Thread.currentThread().interrupt();
         try {
@@ -88,7 +90,7 @@ class DtlsEndpointTest {
 
     @Test
     void closedTransportThrowsInsteadOfReturningNothing() {
-        PeerTransport transport = new PeerTransport(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 4);
+        PeerTransport transport = new PeerTransport(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 4, new byte[32]);
         transport.close();
 
         assertThatThrownBy(() -> transport.receive(new byte[100], 0, 100, 1000)).isInstanceOf(TransportClosedException.class);
@@ -97,11 +99,72 @@ class DtlsEndpointTest {
 
     @Test
     void longDatagramReportsItsTrueLength() throws IOException {
-        PeerTransport transport = new PeerTransport(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 4);
+        PeerTransport transport = new PeerTransport(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 4, new byte[32]);
         transport.deliver(new byte[3000]);
 
         byte[] buffer = new byte[100];
         assertThat(transport.receive(buffer, 0, buffer.length, 1000)).isEqualTo(3000);
+    }
+
+    @Test
+    void clientHelloWithReservedVersionDoesNotStopReceiver() throws Exception {
+        byte[] hostile = java.util.HexFormat.of().parseHex("16fefd000000000000000000360100002a000000000000002afefe5911aed24a"
+                + "75df807365131531dd7e20c77b1ef7ed69d2f4ad6d73e9d25e989900000002c02b0100");
+        byte[] clientHello = firstClientHello();
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.send(new DatagramPacket(hostile, hostile.length, endpoint.localAddress()));
+            socket.send(new DatagramPacket(clientHello, clientHello.length, endpoint.localAddress()));
+        }
+
+        Await.until(() -> endpoint.counters().cookiesSent.sum() == 1);
+        assertThat(endpoint.counters().malformedDrops.sum()).isEqualTo(1);
+        assertThat(failures).hasValue(0);
+    }
+
+    @Test
+    void closingInlineTransportReportsItOnce() {
+        PeerTransport transport = new PeerTransport(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 4,
+                new byte[32]);
+        AtomicInteger reported = new AtomicInteger();
+        transport.startInline(() -> { }, reported::incrementAndGet);
+
+        transport.close();
+        transport.close();
+
+        assertThat(reported).hasValue(1);
+    }
+
+    @Test
+    void inlineStartOnClosedTransportReportsAtOnce() {
+        PeerTransport transport = new PeerTransport(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 4,
+                new byte[32]);
+        transport.close();
+        AtomicInteger reported = new AtomicInteger();
+
+        transport.startInline(() -> { }, reported::incrementAndGet);
+
+        assertThat(reported).hasValue(1);
+    }
+
+    @Test
+    void sessionIsRecognisedByItsClientRandom() {
+        byte[] random = new byte[32];
+        random[5] = 7;
+        PeerTransport transport = new PeerTransport(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 4,
+                random);
+
+        assertThat(transport.startedBy(random.clone())).isTrue();
+        assertThat(transport.startedBy(new byte[32])).isFalse();
+    }
+
+    @Test
+    void clientRandomIsReadFromClientHello() {
+        byte[] clientHello = firstClientHello();
+
+        byte[] random = DatagramInspector.clientRandom(clientHello);
+
+        assertThat(random).hasSize(32).isEqualTo(java.util.Arrays.copyOfRange(clientHello, 27, 59));
+        assertThat(random).isNotEqualTo(new byte[32]);
     }
 
     /** Returns the first datagram Bouncy Castle's DTLS client sends: a ClientHello without a cookie. */

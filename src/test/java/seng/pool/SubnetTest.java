@@ -27,6 +27,13 @@ class SubnetTest {
     }
 
     @Test
+    void loopbackAndMulticastAreRejected() {
+        assertThatThrownBy(() -> Subnet.parse(1, "127.0.0.0/8", "127.0.0.1")).hasMessageContaining("not unicast");
+        assertThatThrownBy(() -> Subnet.parse(1, "224.0.0.0/24", "224.0.0.1")).hasMessageContaining("not unicast");
+        assertThatThrownBy(() -> Subnet.parse(1, "0.0.0.0/8", "0.0.0.1")).hasMessageContaining("not unicast");
+    }
+
+    @Test
     void hostBitsInNetworkAreRejected() {
         assertThatThrownBy(() -> Subnet.parse(1, "10.0.0.5/24", "10.0.0.1")).hasMessageContaining("host bits are set");
     }

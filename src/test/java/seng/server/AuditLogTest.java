@@ -61,6 +61,18 @@ class AuditLogTest {
     }
 
     @Test
+    void attestationRefusalAfterSignatureNamesEnclave() throws Exception {
+        EnclaveIdentity identity = EnclaveIdentity.random().withDebug(true);
+        RaTlsCredentials credentials = new RaTlsCertificateBuilder(LoopbackServer.AUTHORITY, identity).build();
+        try (LoopbackServer loopback = LoopbackServer.start()) {
+            assertThatThrownBy(() -> loopback.connect(credentials)).isInstanceOf(IOException.class);
+            String line = awaitLine(identity.mrEnclaveHex(), "decision=refused");
+
+            assertThat(line).contains("reason=debug_enclave", "mrsigner=" + identity.mrSignerHex(), "quote_status=OK");
+        }
+    }
+
+    @Test
     void tunnelEndLineHasDurationAndCounters() throws Exception {
         EnclaveIdentity identity = EnclaveIdentity.random();
         RaTlsCredentials credentials = new RaTlsCertificateBuilder(LoopbackServer.AUTHORITY, identity).build();
