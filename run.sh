@@ -15,7 +15,16 @@ fi
 if [ "${1:-}" = "test" ]; then
   shift
   cd "$here"
-  exec ./mvnw -B test "$@"
+  # Surefire keeps test output in per-class files, so the reasons for skipped tests are printed here.
+  skipped="$here/target/test-logs/skipped.txt"
+  rm -f "$skipped"
+  status=0
+  ./mvnw -B test "$@" || status=$?
+  if [ -s "$skipped" ]; then
+    echo "Skipped tests and why:"
+    sed 's/^/  /' "$skipped"
+  fi
+  exit "$status"
 fi
 
 jar="$here/target/seng-gateway.jar"
