@@ -1,5 +1,6 @@
 package seng.dtls;
 
+import java.io.IOException;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -17,6 +18,8 @@ import javax.crypto.KeyAgreement;
 
 import org.bouncycastle.jcajce.util.DefaultJcaJceHelper;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.tls.CertificateType;
+import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.impl.TlsAEADCipherImpl;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
@@ -29,6 +32,11 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
  */
 public final class SengTlsCrypto extends JcaTlsCrypto {
     private static final Provider CURVES = new BouncyCastleProvider();
+
+    /** Peer keys kept for reuse: enough for the tunnel #2 of every handshake in flight at the server's limit. */
+    static final int PEER_KEYS = 1024;
+
+    private final PeerKeyCache peerKeys = new PeerKeyCache(PEER_KEYS);
 
     private SengTlsCrypto(SecureRandom random) {
         super(new CurveRoutingHelper(CURVES), random, random);
@@ -52,6 +60,19 @@ public final class SengTlsCrypto extends JcaTlsCrypto {
         } catch (GeneralSecurityException e) {
             return key;
         }
+    }
+
+    @Override
+    public TlsCertificate createCertificate(short type, byte[] encoding) throws IOException {
+        if (type != CertificateType.X509) {
+            return super.createCertificate(type, encoding);
+        }
+        return new KeyCachingCertificate(this, encoding, peerKeys);
+    }
+
+    @Override
+    public TlsCertificate createCertificate(byte[] encoding) throws IOException {
+        return createCertificate(CertificateType.X509, encoding);
     }
 
     @Override
