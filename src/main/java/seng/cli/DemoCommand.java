@@ -52,8 +52,10 @@ final class DemoCommand {
     private byte[] mrEnclave;
     private byte[] mrSigner;
 
+    /** Logs only warnings, because the in-process server's INFO lines would bury the demo's table. */
     DemoCommand() {
         this(System.out, System.err);
+        AdminCommand.quietLogging();
     }
 
     DemoCommand(PrintStream out, PrintStream err) {
@@ -97,7 +99,7 @@ final class DemoCommand {
 
         try {
             return line.hasOption("server")
-                    ? demoAgainst(line.getOptionValue("server"), Path.of(line.getOptionValue("test-dir", "seng-test")),
+                    ? demoAgainst(line.getOptionValue("server"), Path.of(line.getOptionValue("test-dir", TestEnvironment.DEFAULT_DIR)),
                             enclaveCount, pingCount)
                     : demoInProcess(enclaveCount, pingCount);
         } catch (IOException e) {

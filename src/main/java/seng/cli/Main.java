@@ -10,6 +10,8 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
+    /** The commands other than the server, for messages. */
+    static final String COMMANDS = "demo, status, bench, db, subnet and app";
 
     private Main() {
     }

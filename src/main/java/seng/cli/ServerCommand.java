@@ -45,6 +45,8 @@ final class ServerCommand {
 
     private final PrintStream out;
     private final PrintStream err;
+    /** The test-mode summary, printed once the server is up so that a failed start prints none. */
+    private Runnable announcement = () -> { };
 
     ServerCommand() {
         this(System.out, System.err);
@@ -112,6 +114,7 @@ final class ServerCommand {
             server.close();
             return Main.EXIT_FAILURE;
         }
+        announcement.run();
 
         signals.onStop(() -> {
             status.close();
@@ -174,7 +177,7 @@ final class ServerCommand {
                 seconds(line, ServerOptions.PAIRING_TIMEOUT, (int) ServerConfig.DEFAULT_PAIRING_TIMEOUT.toSeconds(), false),
                 Clock.systemUTC());
         if (testMode) {
-            testEnvironment.printSummary(tunnelAddress, network);
+            announcement = () -> testEnvironment.printSummary(tunnelAddress, network);
         }
         return config;
     }
@@ -259,6 +262,10 @@ final class ServerCommand {
     private static InetSocketAddress tunnelAddress(List<String> arguments, boolean testMode) throws UsageException {
         if (arguments.isEmpty() && testMode) {
             return new InetSocketAddress(InetAddress.getLoopbackAddress(), 12345);
+        }
+        if (arguments.size() == 1 && arguments.get(0).chars().anyMatch(Character::isLetter)) {
+            throw new UsageException("unknown command '" + arguments.get(0) + "': the commands are " + Main.COMMANDS
+                    + ", and the server takes <tunnel_ipv4> <tunnel_port>");
         }
         if (arguments.size() != 2) {
             throw new UsageException("expected <tunnel_ipv4> <tunnel_port>, got " + arguments.size() + " argument(s)");
@@ -350,7 +357,7 @@ final class ServerCommand {
     }
 
     private static Path testDir(CommandLine line) {
-        return Path.of(line.getOptionValue(ServerOptions.TEST_DIR, "seng-test"));
+        return Path.of(line.getOptionValue(ServerOptions.TEST_DIR, TestEnvironment.DEFAULT_DIR));
     }
 
     /** The largest value of any seconds option but the handshake timeout: one week. */

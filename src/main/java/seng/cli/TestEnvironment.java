@@ -19,6 +19,9 @@ import seng.pool.EnclaveNetwork;
  * certificate, and a test IAS authority the enclaves sign their reports with.
  */
 record TestEnvironment(Path dir, ServerCredentials credentials, TestIasAuthority authority, PrintStream out) {
+    /** The test directory of the server, the demo and the load generator when none is given. */
+    static final String DEFAULT_DIR = "seng-test";
+
     static final String SERVER_CERTIFICATE = "server-cert.pem";
     static final String SERVER_KEY = "server-key.pem";
 
@@ -84,8 +87,10 @@ record TestEnvironment(Path dir, ServerCredentials credentials, TestIasAuthority
                     + "  (" + pool.subnet().capacity() + " addresses)");
         }
         out.println("  gateway               in-process loopback: answers ping to the gateway address, routes between enclaves");
+        // The demo reads the server's certificate and test IAS key from ./seng-test unless --test-dir names another directory.
+        String testDirOption = dir.equals(Path.of(DEFAULT_DIR)) ? "" : " --test-dir " + dir;
         out.println("Try it from another terminal: ./run.sh demo --server " + tunnelAddress.getAddress().getHostAddress()
-                + ":" + tunnelAddress.getPort());
+                + ":" + tunnelAddress.getPort() + testDirOption);
         out.flush();
     }
 }

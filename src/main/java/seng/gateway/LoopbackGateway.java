@@ -8,8 +8,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -121,7 +123,7 @@ public final class LoopbackGateway implements Gateway {
         for (DropReason reason : DropReason.values()) {
             drops.put(reason, new LongAdder());
         }
-        Logger.info("started loopback gateway mtu={} queueCapacity={}", mtu, queueCapacity);
+        Logger.info("event=loopback_gateway_started mtu={} queue_capacity={}", mtu, queueCapacity);
     }
 
     private static IntPredicate isAnyOf(Collection<Integer> addresses) {
@@ -245,7 +247,7 @@ public final class LoopbackGateway implements Gateway {
 
     private void drop(DropReason reason, int length) {
         drops.get(reason).increment();
-        Logger.trace("loopback gateway dropped a packet reason={} length={}", reason, length);
+        Logger.trace("event=loopback_gateway_drop reason={} length={}", reason, length);
     }
 
     @Override
@@ -288,8 +290,19 @@ public final class LoopbackGateway implements Gateway {
             lock.unlock();
         }
         Counters totals = counters();
-        Logger.info("closed loopback gateway packetsWritten={} echoRequestsAnswered={} packetsRouted={} dropped={}",
-                totals.packetsWritten(), totals.echoRequestsAnswered(), totals.packetsRouted(), totals.dropped());
+        Logger.info("event=loopback_gateway_closed packets_written={} echo_requests_answered={} packets_routed={} drops={}",
+                totals.packetsWritten(), totals.echoRequestsAnswered(), totals.packetsRouted(), dropsField(totals.dropped()));
+    }
+
+    /** Formats drop counts as one log field value, such as {@code queue_full:3,no_route:1}, or {@code -} for none. */
+    private static String dropsField(Map<DropReason, Long> dropped) {
+        StringJoiner field = new StringJoiner(",");
+        dropped.forEach((reason, count) -> {
+            if (count > 0) {
+                field.add(reason.name().toLowerCase(Locale.ROOT) + ":" + count);
+            }
+        });
+        return field.length() == 0 ? "-" : field.toString();
     }
 
     /**

@@ -117,7 +117,7 @@ public final class TunInterface implements Gateway {
             int mtu = control.mtu();
 
             TunInterface tun = new TunInterface(name, persistent, tunFd, wakeupFd, control, arena, mtu);
-            Logger.info("opened TUN interface name={} persistent={} mtu={}", name, persistent, mtu);
+            Logger.info("event=tun_opened interface={} persistent={} mtu={}", name, persistent, mtu);
             return tun;
         } catch (Throwable failure) {
             closeAfterFailedOpen(name, tunFd, wakeupFd, control, arena);
@@ -211,7 +211,7 @@ public final class TunInterface implements Gateway {
             try {
                 control.close();
             } catch (IOException e) {
-                Logger.debug(e, "failed to close the control sockets after a failed open name={}", name);
+                Logger.debug(e, "event=tun_open_cleanup_failed interface={}", name);
             }
         }
         if (wakeupFd >= 0) {
@@ -283,8 +283,7 @@ public final class TunInterface implements Gateway {
         // so the IPv4 total length is what reveals it.
         if (length >= 4 && Ipv4Packet.totalLength(buffer) > length) {
             counts.oversizedSkipped.increment();
-            Logger.trace("skipped a packet longer than the read buffer interface={} bufferLength={}",
-                    name, buffer.length);
+            Logger.trace("event=tun_read_oversized interface={} buffer_length={}", name, buffer.length);
             return false;
         }
         counts.packetsRead.increment();
@@ -322,7 +321,7 @@ public final class TunInterface implements Gateway {
                 counts.packetsWritten.increment();
                 counts.bytesWritten.add(length);
                 if (downReported.get() && downReported.compareAndSet(true, false)) {
-                    Logger.info("TUN interface accepts packets again name={}", name);
+                    Logger.info("event=tun_writable_again interface={}", name);
                 }
                 return;
             }
@@ -331,16 +330,14 @@ public final class TunInterface implements Gateway {
             switch (errno) {
                 case LinuxNative.EAGAIN, LinuxNative.ENOBUFS, LinuxNative.EINTR -> {
                     counts.writesDropped.increment();
-                    Logger.trace("dropped a packet the kernel could not queue interface={} length={}", name, length);
+                    Logger.trace("event=tun_write_dropped interface={} length={}", name, length);
                 }
                 case LinuxNative.EINVAL, LinuxNative.EMSGSIZE, LinuxNative.EIO -> {
                     counts.writesRejected.increment();
                     if (errno == LinuxNative.EIO && downReported.compareAndSet(false, true)) {
-                        Logger.warn("TUN interface is down, dropping packets written to it until it is up name={}",
-                                name);
+                        Logger.warn("event=tun_down interface={} action=dropping_packets_until_up", name);
                     }
-                    Logger.trace("dropped a packet the kernel rejected interface={} length={} errno={}",
-                            name, length, errno);
+                    Logger.trace("event=tun_write_rejected interface={} length={} errno={}", name, length, errno);
                 }
                 default -> throw LinuxNative.failure("cannot write to TUN interface " + name, errno);
             }
@@ -393,7 +390,7 @@ public final class TunInterface implements Gateway {
         try {
             control.setMtu(mtu);
             lastMtu = mtu;
-            Logger.info("set MTU of TUN interface name={} mtu={}", name, mtu);
+            Logger.info("event=tun_mtu_set interface={} mtu={}", name, mtu);
         } finally {
             barrier.exit();
         }
@@ -410,7 +407,7 @@ public final class TunInterface implements Gateway {
         barrier.enter();
         try {
             boolean added = control.addIpv4Address(address, prefixLength);
-            Logger.info("{} address of TUN interface name={} address={}/{}", added ? "added" : "kept existing",
+            Logger.info("event={} interface={} address={}/{}", added ? "tun_address_added" : "tun_address_kept",
                     name, Ipv4Address.format(address), prefixLength);
         } finally {
             barrier.exit();
@@ -422,7 +419,7 @@ public final class TunInterface implements Gateway {
         barrier.enter();
         try {
             control.bringUp();
-            Logger.info("brought up TUN interface name={}", name);
+            Logger.info("event=tun_up interface={}", name);
         } finally {
             barrier.exit();
         }
@@ -447,8 +444,7 @@ public final class TunInterface implements Gateway {
         }
         wakeReader();
         if (!barrier.awaitIdle(CLOSE_TIMEOUT)) {
-            Logger.warn("left TUN interface open because a call on it did not return name={} waited={}",
-                    name, CLOSE_TIMEOUT);
+            Logger.warn("event=tun_left_open interface={} reason=call_did_not_return waited={}", name, CLOSE_TIMEOUT);
             return;
         }
 
@@ -463,8 +459,8 @@ public final class TunInterface implements Gateway {
         arena.close();
 
         Counters totals = counters();
-        Logger.info("closed TUN interface name={} packetsRead={} packetsWritten={} nonIpv4Skipped={}"
-                + " writesDropped={} writesRejected={}", name, totals.packetsRead(), totals.packetsWritten(),
+        Logger.info("event=tun_closed interface={} packets_read={} packets_written={} non_ipv4_skipped={}"
+                + " writes_dropped={} writes_rejected={}", name, totals.packetsRead(), totals.packetsWritten(),
                 totals.nonIpv4Skipped(), totals.writesDropped(), totals.writesRejected());
         if (failure != null) {
             throw failure;
@@ -477,7 +473,7 @@ public final class TunInterface implements Gateway {
             increment.set(JAVA_LONG, 0, 1L);
             long result = LinuxNative.write(wakeupFd, increment, increment.byteSize());
             if (result < 0) {
-                Logger.warn("cannot wake the reader of TUN interface name={} error={}", name,
+                Logger.warn("event=tun_wakeup_failed interface={} error={}", name,
                         LinuxNative.describe((int) -result));
             }
         }

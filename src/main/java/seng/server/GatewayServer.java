@@ -103,6 +103,7 @@ public final class GatewayServer implements AutoCloseable {
             server.startGatewayReader();
             server.startCookieRotation();
         } catch (IOException | RuntimeException e) {
+            server.failure = "start failed: " + e.getMessage();
             server.close();
             throw e;
         }
@@ -157,7 +158,7 @@ public final class GatewayServer implements AutoCloseable {
             return DtlsEndpoint.open(address, context.dtls().crypto(), config.dtlsSettings(), onVerifiedClient,
                     () -> fail("the UDP receiver of " + HostPort.format(address) + " stopped"));
         } catch (BindException e) {
-            BindException named = new BindException("cannot bind UDP " + address + ": " + e.getMessage());
+            BindException named = new BindException("cannot bind UDP " + HostPort.format(address) + ": " + e.getMessage());
             named.initCause(e);
             throw named;
         }

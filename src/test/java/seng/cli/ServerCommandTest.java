@@ -29,6 +29,7 @@ class ServerCommandTest {
         return Stream.of(
                 Arguments.of(new String[]{}, "expected <tunnel_ipv4> <tunnel_port>"),
                 Arguments.of(new String[]{"127.0.0.1"}, "got 1 argument"),
+                Arguments.of(new String[]{"bogus-command"}, "unknown command 'bogus-command': the commands are demo,"),
                 Arguments.of(new String[]{"--bogus", "127.0.0.1", "12345"}, "Unrecognized option: --bogus"),
                 Arguments.of(new String[]{"300.1.1.1", "12345"}, "invalid <tunnel_ipv4>"),
                 Arguments.of(new String[]{"localhost", "12345"}, "invalid <tunnel_ipv4>"),

@@ -75,6 +75,21 @@ class ShutdownTest {
         }
     }
 
+    @Test
+    void portInUseFailsStart() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+
+            ServerProcess.Ended ended = ServerProcess.runToExit(List.of(), System.getProperty("java.class.path"), dir,
+                    List.of("--loopback", "127.0.0.1", port));
+
+            assertThat(ended.exitCode()).isEqualTo(1);
+            assertThat(ended.output()).contains("error: cannot start the server: cannot bind UDP 127.0.0.1:" + port + ": ")
+                    .contains("event=server_stopped").contains("failure=\"start failed: cannot bind UDP 127.0.0.1:" + port)
+                    .doesNotContain("event=server_started").doesNotContain("\tat ");
+        }
+    }
+
     private static int freePortPair() throws SocketException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(30_000, 40_000) & ~1;
