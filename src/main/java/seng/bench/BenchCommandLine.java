@@ -88,7 +88,8 @@ public final class BenchCommandLine {
                 options(), 2, 4,
                 "\nThe server must run in test mode (seng-gateway --test-mode) with a --test-dir readable here."
                         + " Its resident memory and CPU time are sampled through /proc when it runs on this machine."
-                        + "\nExit codes: 0 run completed (failures are in the report), 1 error, 2 wrong usage.",
+                        + "\nExit codes: 0 run completed (failures are in the report), 1 error, 2 wrong usage,"
+                        + " 130 or 143 stopped by SIGINT or SIGTERM, after closing every tunnel and without a report.",
                 false);
         writer.flush();
         return text.toString();
@@ -117,7 +118,7 @@ public final class BenchCommandLine {
                 + " longer counts as timed out (default 30)"));
         options.addOption(Option.builder().longOpt("churn").desc("after connecting, every enclave closes and"
                 + " reconnects in a loop for --duration, rotating through its certificates; reports sustained"
-                + " handshakes per second").build());
+                + " tunnels and handshakes per second").build());
         options.addOption(Option.builder().longOpt("hold").desc("after connecting, keep the tunnels idle for"
                 + " --duration and report the server's CPU time, then ping once through every tunnel").build());
         options.addOption(valued("certificates-per-enclave", "N", "certificates each enclave rotates through when it"

@@ -3,6 +3,8 @@ package seng.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,6 +21,8 @@ import seng.client.SimulatedEnclave;
  * it uses, which ends the attempt.
  */
 final class Connector implements AutoCloseable {
+    private static final Duration ATTEMPT_POLL = Duration.ofMillis(10);
+
     private final InetSocketAddress server;
     private final ClientOptions clientOptions;
     private final CredentialPool credentials;
@@ -26,6 +30,8 @@ final class Connector implements AutoCloseable {
     private final Duration timeout;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("seng-bench-watchdog").daemon(true).factory());
+    private final Set<Attempt> attemptsInProgress = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
 
     Connector(InetSocketAddress server, ClientOptions clientOptions, CredentialPool credentials,
             int certificatesPerEnclave, Duration timeout) {
@@ -40,14 +46,27 @@ final class Connector implements AutoCloseable {
      * Connects the slot with its next certificate and records the outcome. On success the slot
      * contains the new enclave and a fresh echo packet addressed to its gateway.
      *
-     * @return whether the slot is connected now
+     * @return whether the slot is connected now; always false after {@link #stop}
      */
     boolean connect(EnclaveSlot slot, SetupRecorder recorder, int payload) {
+        Attempt attempt = new Attempt(Thread.currentThread());
+        attemptsInProgress.add(attempt);
+        try {
+            // Read after the add: either this thread reads the stop, or awaitAttempts() waits for this attempt.
+            return !stopped && runAttempt(slot, recorder, payload, attempt);
+        } finally {
+            attemptsInProgress.remove(attempt);
+            attempt.finish();
+            // Clears an interrupt that the watchdog sent while this attempt was ending.
+            Thread.interrupted();
+        }
+    }
+
+    private boolean runAttempt(EnclaveSlot slot, SetupRecorder recorder, int payload, Attempt attempt) {
         int credential = slot.index * certificatesPerEnclave + slot.attempts % certificatesPerEnclave;
         slot.attempts++;
         ClientOptions options = clientOptions.withLocalAddress(slot.localAddress);
 
-        Attempt attempt = new Attempt(Thread.currentThread());
         ScheduledFuture<?> expiry = watchdog.schedule(attempt::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
         SimulatedEnclave.Tunnel1 tunnel1 = null;
         try {
@@ -58,26 +77,61 @@ final class Connector implements AutoCloseable {
             SimulatedEnclave enclave = tunnel1.openTunnel2();
             long end = System.nanoTime();
 
-            if (!attempt.finish()) {
+            if (!finishInTime(attempt)) {
                 enclave.close();
                 recorder.errors.add("connect_timeout");
                 return false;
             }
+            if (!slot.attach(enclave, payload)) {
+                return false;
+            }
             recorder.recordSuccess(start, tunnel1Done, end);
-            slot.enclave = enclave;
-            slot.probe = new EchoPacket(enclave.address(), enclave.gateway(), slot.index, payload);
             return true;
         } catch (IOException | RuntimeException e) {
+            boolean inTime = finishInTime(attempt);
             if (tunnel1 != null) {
                 tunnel1.close();
             }
-            recorder.errors.add(attempt.finish() ? ClientFailures.classify(e) : "connect_timeout");
+            recorder.errors.add(inTime ? ClientFailures.classify(e) : "connect_timeout");
             return false;
         } finally {
             expiry.cancel(false);
-            // Clears an interrupt that the watchdog sent while this attempt was ending.
-            Thread.interrupted();
         }
+    }
+
+    /**
+     * Ends the attempt's race with its deadline and clears the interrupt that a lost race leaves.
+     * A channel used with the interrupt still set would be closed before it could send close_notify.
+     */
+    private static boolean finishInTime(Attempt attempt) {
+        boolean inTime = attempt.finish();
+        Thread.interrupted();
+        return inTime;
+    }
+
+    /**
+     * Refuses every further attempt. Those in progress go on: interrupting one would close its
+     * sockets without close_notify, and the server would keep its address until the pairing timeout.
+     */
+    void stop() {
+        stopped = true;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Waits until no attempt is in progress any more.
+     *
+     * @param deadlineNanos a {@link System#nanoTime} value
+     * @return how many attempts are still in progress at the deadline
+     */
+    int awaitAttempts(long deadlineNanos) throws InterruptedException {
+        while (!attemptsInProgress.isEmpty() && System.nanoTime() < deadlineNanos) {
+            Thread.sleep(ATTEMPT_POLL);
+        }
+        return attemptsInProgress.size();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,7 +15,10 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,10 +61,13 @@ public final class LoadGenerator {
     }
 
     /**
-     * Runs the load described by {@code options}, printing progress lines to {@code progress}.
+     * Runs the load described by {@code options}, printing progress lines to {@code progress}. A
+     * SIGINT or SIGTERM during the run closes every tunnel before the JVM exits.
      *
-     * @throws IOException if the test directory cannot be read, or this machine's limits cannot
-     *     hold the requested number of enclaves
+     * @throws IOException if the test directory cannot be read, the JSON file cannot be written, a
+     *     source address cannot be bound, or this machine's limits cannot hold the requested number
+     *     of enclaves; all of these are checked before the first certificate is generated
+     * @throws InterruptedException if a signal stopped the run; the JVM is exiting then
      */
     public static BenchReport run(BenchOptions options, PrintStream progress) throws IOException, InterruptedException {
         return new LoadGenerator(options, progress).run();
@@ -69,6 +76,10 @@ public final class LoadGenerator {
     private BenchReport run() throws IOException, InterruptedException {
         TestIasAuthority authority = TestIasAuthority.readFrom(options.testDir());
         byte[] pinned = readCertificate(options.testDir().resolve(SERVER_CERTIFICATE_FILE));
+        if (options.json() != null) {
+            ReportTable.checkWritable(options.json());
+        }
+        checkLocalAddresses(options.localAddresses());
         checkLimits(options.enclaves(), options.localAddresses().size());
         ServerLookup lookup = findServer();
         Instant startedAt = Instant.now();
@@ -78,43 +89,74 @@ public final class LoadGenerator {
         CredentialPool credentials = CredentialPool.generate(authority, options.certificateCount(), progress);
         progress.printf("generated %d certificates in %.1f s%n", credentials.size(), credentials.generationSeconds());
 
-        List<EnclaveSlot> slots = new ArrayList<>();
-        for (int index = 0; index < options.enclaves(); index++) {
-            slots.add(new EnclaveSlot(index, options.localAddresses().get(index % options.localAddresses().size())));
-        }
+        OpenTunnels openTunnels = new OpenTunnels();
         ClientOptions clientOptions = ClientOptions.defaults().withPinnedServerCertificate(pinned);
         try (Connector connector = new Connector(options.server(), clientOptions, credentials,
                 options.certificatesPerEnclave(), options.connectTimeout())) {
-            warmUp(connector, slots);
-            Long rssBefore = rss(lookup.process);
-            BenchReport.ConnectStats connect = connectAll(connector, slots, lookup.process);
-            Thread.sleep(SETTLE);
-            Long rssAfterConnect = rss(lookup.process);
-
-            BenchReport.PingStats ping = null;
-            BenchReport.ChurnStats churn = null;
-            BenchReport.HoldStats hold = null;
+            ShutdownCleanup cleanup = ShutdownCleanup.install(connector, openTunnels, progress);
             try {
-                switch (options.mode()) {
-                    case PING -> ping = ping(connected(slots), lookup.process);
-                    case CHURN -> churn = churn(connector, slots, lookup.process);
-                    case HOLD -> hold = hold(connected(slots), lookup.process);
-                }
+                Measurements measured = measure(connector, openTunnels, lookup.process);
+                return new BenchReport("seng-gateway bench", startedAt.toString(), MachineInfo.read(), parameters(),
+                        serverStats(lookup, measured), new BenchReport.CertificateStats(credentials.size(),
+                                credentials.generationSeconds()), measured.connect, measured.ping, measured.churn,
+                        measured.hold, hints(measured.connect, measured.churn));
             } finally {
-                closeAll(slots);
+                cleanup.uninstall();
             }
-            Long rssEnd = rss(lookup.process);
-
-            Double perTunnel = rssBefore == null || rssAfterConnect == null || connect.connected() == 0 ? null
-                    : (double) (rssAfterConnect - rssBefore) / connect.connected();
-            BenchReport.ServerStats server = new BenchReport.ServerStats(
-                    lookup.process == null ? null : lookup.process.pid(),
-                    lookup.process == null ? null : lookup.process.source(), lookup.note, rssBefore, rssAfterConnect,
-                    perTunnel, rssEnd);
-            return new BenchReport("seng-gateway bench", startedAt.toString(), MachineInfo.read(), parameters(), server,
-                    new BenchReport.CertificateStats(credentials.size(), credentials.generationSeconds()),
-                    connect, ping, churn, hold);
         }
+    }
+
+    /** The figures of one run's phases, with null for the phases that did not run. */
+    private record Measurements(Long rssBefore, Long rssAfterConnect, Long rssEnd, BenchReport.ConnectStats connect,
+            BenchReport.PingStats ping, BenchReport.ChurnStats churn, BenchReport.HoldStats hold) {
+    }
+
+    /** Warms up, connects every enclave, runs the phase of the mode and closes every enclave again. */
+    private Measurements measure(Connector connector, OpenTunnels openTunnels, ServerProcess server)
+            throws InterruptedException {
+        List<EnclaveSlot> slots = new ArrayList<>();
+        for (int index = 0; index < options.enclaves(); index++) {
+            slots.add(new EnclaveSlot(index, options.localAddresses().get(index % options.localAddresses().size()),
+                    openTunnels));
+        }
+        warmUp(connector, slots, openTunnels);
+        Long rssBefore = rss(server);
+        BenchReport.ConnectStats connect = connectAll(connector, slots, server);
+        Thread.sleep(SETTLE);
+        Long rssAfterConnect = rss(server);
+
+        BenchReport.PingStats ping = null;
+        BenchReport.ChurnStats churn = null;
+        BenchReport.HoldStats hold = null;
+        try {
+            switch (options.mode()) {
+                case PING -> ping = ping(connected(slots), server);
+                case CHURN -> churn = churn(connector, slots, server);
+                case HOLD -> hold = hold(connected(slots), server);
+            }
+        } finally {
+            closeAll(slots);
+        }
+        return new Measurements(rssBefore, rssAfterConnect, rss(server), connect, ping, churn, hold);
+    }
+
+    private static BenchReport.ServerStats serverStats(ServerLookup lookup, Measurements measured) {
+        Long rssBefore = measured.rssBefore;
+        Long rssAfterConnect = measured.rssAfterConnect;
+        int connected = measured.connect.connected();
+        Double perTunnel = rssBefore == null || rssAfterConnect == null || connected == 0 ? null
+                : (double) (rssAfterConnect - rssBefore) / connected;
+        return new BenchReport.ServerStats(lookup.process == null ? null : lookup.process.pid(),
+                lookup.process == null ? null : lookup.process.source(), lookup.note, rssBefore, rssAfterConnect,
+                perTunnel, measured.rssEnd);
+    }
+
+    private List<String> hints(BenchReport.ConnectStats connect, BenchReport.ChurnStats churn) {
+        Set<String> kinds = new HashSet<>(connect.errors().keySet());
+        if (churn != null) {
+            kinds.addAll(churn.errors().keySet());
+        }
+        return FailureHints.explain(kinds, options.testDir(), address(options.server()));
     }
 
     private void reconnectLoop(Connector connector, List<EnclaveSlot> slots, SetupRecorder recorder, long end) {
@@ -122,7 +164,7 @@ public final class LoadGenerator {
                 Thread.ofVirtual().name("seng-bench-churn-", 0).factory())) {
             for (EnclaveSlot slot : slots) {
                 executor.execute(() -> {
-                    while (System.nanoTime() < end) {
+                    while (System.nanoTime() < end && !connector.stopped()) {
                         slot.close();
                         if (!connector.connect(slot, recorder, options.payload())) {
                             pause(CHURN_RETRY_PAUSE);
@@ -168,11 +210,12 @@ public final class LoadGenerator {
         int connected = recorder.succeeded.intValue();
         long last = recorder.lastSuccessNanos.get();
         double seconds = connected == 0 ? 0 : (last - start) / 1e9;
+        double tunnelsPerSecond = seconds > 0 ? connected / seconds : 0;
         progress.printf("connected %d of %d enclaves%n", connected, slots.size());
         return new BenchReport.ConnectStats(slots.size(), connected, slots.size() - connected,
-                recorder.errors.snapshot(), seconds, seconds > 0 ? connected / seconds : 0,
-                recorder.setup.summary(), recorder.tunnel1.summary(), recorder.tunnel2.summary(), cpu,
-                perTunnelMillis(cpu, connected));
+                recorder.errors.snapshot(), seconds, tunnelsPerSecond,
+                tunnelsPerSecond * BenchReport.HANDSHAKES_PER_TUNNEL, recorder.setup.summary(),
+                recorder.tunnel1.summary(), recorder.tunnel2.summary(), cpu, perTunnelMillis(cpu, connected));
     }
 
     private BenchReport.PingStats ping(List<EnclaveSlot> slots, ServerProcess server) {
@@ -180,10 +223,14 @@ public final class LoadGenerator {
                 options.duration().toNanos() / 1e9, pingLoop());
         PingPhase phase = new PingPhase(options.pingTimeout());
         CpuUsage.Mark mark = CpuUsage.mark(server);
-        phase.run(slots, options.duration(), options.pingRate());
-        CpuUsage cpu = CpuUsage.since(mark, server);
+        // CPU time is sampled when the sending ends, because the wait for the last replies after
+        // that is mostly idle and would dilute the percentages.
+        CompletableFuture<CpuUsage> sendingCpu = CompletableFuture.supplyAsync(() -> CpuUsage.since(mark, server),
+                CompletableFuture.delayedExecutor(options.duration().toNanos(), TimeUnit.NANOSECONDS));
+        Duration sendingWindow = phase.run(slots, options.duration(), options.pingRate());
+        CpuUsage cpu = sendingCpu.join();
 
-        double seconds = cpu.wallSeconds();
+        double seconds = sendingWindow.toNanos() / 1e9;
         return new BenchReport.PingStats(slots.size(), pingLoop(), seconds, phase.requestsSent.sum(),
                 phase.replies.sum(), phase.lost.sum(), phase.lateReplies.sum(), phase.replies.sum() / seconds,
                 phase.rtt.summary(), phase.requestsSent.sum() / seconds, phase.requestBytesSent.sum() / seconds,
@@ -191,13 +238,13 @@ public final class LoadGenerator {
     }
 
     /** Reconnects a few enclaves in a loop, unmeasured, until both processes run compiled handshake code. */
-    private void warmUp(Connector connector, List<EnclaveSlot> slots) {
+    private void warmUp(Connector connector, List<EnclaveSlot> slots, OpenTunnels openTunnels) {
         if (options.warmup().isZero()) {
             return;
         }
         List<EnclaveSlot> warming = new ArrayList<>();
         for (EnclaveSlot slot : slots.subList(0, Math.min(LoadGenerator.WARMUP_ENCLAVES, slots.size()))) {
-            warming.add(new EnclaveSlot(slot.index, slot.localAddress));
+            warming.add(new EnclaveSlot(slot.index, slot.localAddress, openTunnels));
         }
         progress.printf("warming up: %d enclaves reconnect for %.1f s, not measured%n", warming.size(),
                 options.warmup().toNanos() / 1e9);
@@ -209,13 +256,19 @@ public final class LoadGenerator {
         progress.printf("reconnecting %d enclaves in a loop for %.1f s%n", slots.size(), options.duration().toNanos() / 1e9);
         SetupRecorder recorder = new SetupRecorder();
         CpuUsage.Mark mark = CpuUsage.mark(server);
-        reconnectLoop(connector, slots, recorder, mark.wallNanos() + options.duration().toNanos());
+        long end = mark.wallNanos() + options.duration().toNanos();
+        reconnectLoop(connector, slots, recorder, end);
         CpuUsage cpu = CpuUsage.since(mark, server);
 
+        // Attempts still running at the end finish after it. A timed-out one must not stretch the
+        // window by the connect timeout, but a successful one adds its tunnel and its time.
+        double seconds = (Math.max(end, recorder.lastSuccessNanos.get()) - mark.wallNanos()) / 1e9;
         long reconnects = recorder.succeeded.sum();
-        return new BenchReport.ChurnStats(slots.size(), cpu.wallSeconds(), reconnects, recorder.errors.total(),
-                reconnects / cpu.wallSeconds(), recorder.setup.summary(), recorder.tunnel1.summary(),
-                recorder.tunnel2.summary(), recorder.errors.snapshot(), cpu, perTunnelMillis(cpu, reconnects));
+        double tunnelsPerSecond = reconnects / seconds;
+        return new BenchReport.ChurnStats(slots.size(), seconds, reconnects, recorder.errors.total(), tunnelsPerSecond,
+                tunnelsPerSecond * BenchReport.HANDSHAKES_PER_TUNNEL, recorder.setup.summary(),
+                recorder.tunnel1.summary(), recorder.tunnel2.summary(), recorder.errors.snapshot(), cpu,
+                perTunnelMillis(cpu, reconnects));
     }
 
     private BenchReport.HoldStats hold(List<EnclaveSlot> slots, ServerProcess server) throws InterruptedException {
@@ -288,6 +341,22 @@ public final class LoadGenerator {
                     || NetworkInterface.getByInetAddress(address) != null;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Binds a UDP socket to each source address and closes it again, sending nothing, so that an
+     * address of another machine fails at once instead of failing every connection of the run.
+     */
+    static void checkLocalAddresses(List<InetAddress> addresses) throws IOException {
+        for (InetAddress address : addresses) {
+            try (DatagramChannel channel = DatagramChannel.open()) {
+                channel.bind(new InetSocketAddress(address, 0));
+            } catch (IOException e) {
+                throw new IOException("invalid --local-addresses: binding a UDP socket to " + address.getHostAddress()
+                        + " failed (" + e.getMessage() + "). Give addresses of this machine, such as 127.0.0.1 to"
+                        + " 127.0.0.254.", e);
+            }
         }
     }
 

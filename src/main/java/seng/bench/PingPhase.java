@@ -21,6 +21,10 @@ import seng.client.SimulatedEnclave;
  * enclave sends its next echo request as soon as the reply to the last one arrived or timed out.
  * At a fixed rate, a sender and a receiver thread per enclave keep their own pace, and replies are
  * matched by the send time they carry. A reply later than the ping timeout counts as lost.
+ *
+ * <p>Rates are computed over the sending window only. After it, the phase waits up to the ping
+ * timeout for the replies still due and counts them. The wait is left out of the window, because a
+ * single lost ping would stretch it by a whole ping timeout.
  */
 final class PingPhase {
     private static final int RECEIVE_BUFFER = 2048;
@@ -45,14 +49,21 @@ final class PingPhase {
         this.pingTimeoutNanos = pingTimeout.toNanos();
     }
 
-    /** Runs every slot's ping loop until {@code duration} has passed and returns when all have finished. */
-    void run(List<EnclaveSlot> slots, Duration duration, int ratePerEnclave) {
+    /**
+     * Sends pings through every slot for {@code duration}, then waits for the replies still due,
+     * and returns when all slots have finished.
+     *
+     * @return the sending window: from the start to the last send, at least {@code duration}
+     */
+    Duration run(List<EnclaveSlot> slots, Duration duration, int ratePerEnclave) {
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         if (ratePerEnclave == 0) {
+            // The loops send nothing after the end, so the window is exactly the duration.
             closedLoops(slots, end);
-            return;
+            return duration;
         }
+        List<Sender> senders = new ArrayList<>();
         try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
                 Thread.ofPlatform().name("seng-bench-ping-", 0).factory())) {
             long interval = TimeUnit.SECONDS.toNanos(1) / ratePerEnclave;
@@ -60,10 +71,14 @@ final class PingPhase {
                 // Staggers the enclaves' send times so they do not all fire at once.
                 long first = start + interval * slot.index / Math.max(1, slots.size());
                 Sender sender = new Sender(slot, first, interval, end);
+                senders.add(sender);
                 executor.execute(sender);
                 executor.execute(() -> receiveAtRate(slot, sender));
             }
         }
+        // A sender that fell behind its pace sends its backlog after the end.
+        long lastSend = senders.stream().mapToLong(sender -> sender.lastSendNanos).max().orElse(end);
+        return Duration.ofNanos(Math.max(end, lastSend) - start);
     }
 
     /**
@@ -137,7 +152,9 @@ final class PingPhase {
                     ping.fail(e);
                 }
             }
-            while (System.nanoTime() < end && pings.stream().anyMatch(ping -> !ping.failed)) {
+            // After the end no ping is sent any more, but the loop goes on until every outstanding
+            // ping has its reply or has timed out.
+            while (anyActive(pings, System.nanoTime(), end)) {
                 selector.select(10);
                 for (SelectionKey key : selector.selectedKeys()) {
                     ((LoopPing) key.attachment()).receive(buffer, end);
@@ -153,6 +170,15 @@ final class PingPhase {
         }
     }
 
+    private static boolean anyActive(List<LoopPing> pings, long now, long end) {
+        for (LoopPing ping : pings) {
+            if (ping.isActive(now, end)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One enclave's outstanding ping in a selector loop; only that loop's thread touches it. */
     private final class LoopPing {
         private final EnclaveSlot slot;
@@ -163,6 +189,11 @@ final class PingPhase {
 
         LoopPing(EnclaveSlot slot) {
             this.slot = slot;
+        }
+
+        /** Returns whether this enclave still sends or still waits for a reply. */
+        boolean isActive(long now, long end) {
+            return !failed && (outstanding || now < end);
         }
 
         void send() {
@@ -216,10 +247,14 @@ final class PingPhase {
             }
         }
 
+        /** Counts the tunnel failure, and the ping it leaves without a reply as lost. */
         void fail(IOException e) {
             if (!failed) {
                 failed = true;
-                outstanding = false;
+                if (outstanding) {
+                    lost.increment();
+                    outstanding = false;
+                }
                 errors.add("tunnel_" + ClientFailures.classify(e));
             }
         }
@@ -274,6 +309,7 @@ final class PingPhase {
         private final long interval;
         private final long end;
         private volatile long sent;
+        private volatile long lastSendNanos = Long.MIN_VALUE;
         private volatile boolean finished;
 
         Sender(EnclaveSlot slot, long first, long interval, long end) {
@@ -292,11 +328,13 @@ final class PingPhase {
                     if (wait > 0) {
                         LockSupport.parkNanos(wait);
                     }
-                    byte[] request = probe.stamp(System.nanoTime());
+                    long now = System.nanoTime();
+                    byte[] request = probe.stamp(now);
                     slot.enclave.send(request);
                     requestsSent.increment();
                     requestBytesSent.add(request.length);
                     sent++;
+                    lastSendNanos = now;
                 }
             } catch (IOException e) {
                 errors.add("tunnel_" + ClientFailures.classify(e));

@@ -2,8 +2,13 @@ package seng.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -23,9 +28,56 @@ public final class ReportTable {
     private ReportTable() {
     }
 
-    /** Writes the report as JSON, replacing the file. */
+    /**
+     * Writes the report as JSON, replacing the file.
+     *
+     * @throws IOException with a message that names the file and the reason
+     */
     public static void writeJson(BenchReport report, Path file) throws IOException {
-        Files.writeString(file, JSON.writeValueAsString(report) + "\n");
+        try {
+            Files.writeString(file, JSON.writeValueAsString(report) + "\n");
+        } catch (IOException e) {
+            throw new IOException("failed to write the JSON report to " + file + ": " + reason(e)
+                    + ". Check the --json path.", e);
+        }
+    }
+
+    /**
+     * Checks before a run that {@link #writeJson} will be able to write {@code file}, so that a wrong
+     * path fails at once instead of after the whole run. A missing file is created and deleted again,
+     * and an existing one is opened for appending and left unchanged.
+     *
+     * @throws IOException with a message that names the file and the reason
+     */
+    static void checkWritable(Path file) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) {
+            throw new IOException("invalid --json " + file + ": it is a directory. Give a file name.");
+        }
+        if (directory != null && !Files.isDirectory(directory)) {
+            throw new IOException("invalid --json " + file + ": directory " + directory + " not found."
+                    + " Create it or give another file.");
+        }
+        boolean existed = Files.exists(file);
+        try (FileChannel _ = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            // Opening is the whole check.
+        } catch (IOException e) {
+            throw new IOException("invalid --json " + file + ": " + reason(e) + ". Give a file in a writable directory.", e);
+        }
+        if (!existed) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Returns why a file operation failed, in the operating system's words where it gave them. */
+    private static String reason(IOException failure) {
+        return switch (failure) {
+            case NoSuchFileException _ -> "directory not found";
+            case AccessDeniedException _ -> "permission denied";
+            case FileSystemException e when e.getReason() != null -> e.getReason();
+            default -> failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+        };
     }
 
     static String toJson(BenchReport report) {
@@ -48,8 +100,9 @@ public final class ReportTable {
 
         BenchReport.ConnectStats connect = report.connect();
         out.printf("%nconnect%n");
-        out.printf(LABEL_FORMAT, "tunnels", String.format(Locale.ROOT, "%d of %d connected in %.2f s: %.1f per second",
-                connect.connected(), connect.attempted(), connect.seconds(), connect.handshakesPerSecond()));
+        out.printf(LABEL_FORMAT, "tunnels", String.format(Locale.ROOT, "%d of %d connected in %.2f s: %.1f tunnels per"
+                + " second, %.1f handshakes per second", connect.connected(), connect.attempted(), connect.seconds(),
+                connect.tunnelsPerSecond(), connect.handshakesPerSecond()));
         printLatency("setup ms", connect.setup(), out);
         printLatency("tunnel #1 ms", connect.tunnel1(), out);
         printLatency("tunnel #2 ms", connect.tunnel2(), out);
@@ -75,6 +128,12 @@ public final class ReportTable {
             out.printf(LABEL_FORMAT, "answering", String.format(Locale.ROOT, "%d of %d (%d after a retry)", hold.answering(),
                     hold.tunnels(), hold.answeringAfterRetry()));
             out.printf(LABEL_FORMAT, "errors", errors(hold.errors()));
+        }
+        if (!report.hints().isEmpty()) {
+            out.println();
+            for (String hint : report.hints()) {
+                out.println("hint: " + hint);
+            }
         }
         out.flush();
     }
@@ -108,8 +167,9 @@ public final class ReportTable {
 
     private static void printChurn(BenchReport.ChurnStats churn, PrintStream out) {
         out.printf("%nchurn%n");
-        out.printf(LABEL_FORMAT, "reconnects", String.format(Locale.ROOT, "%d in %.1f s by %d enclaves: %.1f tunnels per second",
-                churn.reconnects(), churn.seconds(), churn.enclaves(), churn.handshakesPerSecond()));
+        out.printf(LABEL_FORMAT, "reconnects", String.format(Locale.ROOT, "%d in %.1f s by %d enclaves: %.1f tunnels per"
+                + " second, %.1f handshakes per second", churn.reconnects(), churn.seconds(), churn.enclaves(),
+                churn.tunnelsPerSecond(), churn.handshakesPerSecond()));
         printLatency("setup ms", churn.setup(), out);
         printLatency("tunnel #1 ms", churn.tunnel1(), out);
         printLatency("tunnel #2 ms", churn.tunnel2(), out);
@@ -129,11 +189,19 @@ public final class ReportTable {
 
     private static void printCpu(CpuUsage cpu, Double serverMsPerTunnel, PrintStream out) {
         String server = cpu.serverCpuSeconds() == null ? "server not sampled"
-                : String.format(Locale.ROOT, "server %.2f s (%.0f%% of one core)", cpu.serverCpuSeconds(), cpu.serverCpuPercent());
+                : String.format(Locale.ROOT, "server %.2f s%s", cpu.serverCpuSeconds(),
+                        percent(cpu.serverCpuPercent(), " of one core"));
         String perTunnel = serverMsPerTunnel == null ? ""
                 : String.format(Locale.ROOT, ", %.2f ms per tunnel", serverMsPerTunnel);
-        out.printf(LABEL_FORMAT, "cpu", String.format(Locale.ROOT, "%s%s; load generator %.2f s (%.0f%%)", server, perTunnel,
-                cpu.benchCpuSeconds(), cpu.benchCpuPercent()));
+        // Both percentages are null together when the phase is too short, and then the line gives the reason.
+        String tooShort = cpu.benchCpuPercent() != null ? ""
+                : String.format(Locale.ROOT, "; no percentages for a phase under %.0f s", CpuUsage.MIN_PERCENT_SECONDS);
+        out.printf(LABEL_FORMAT, "cpu", String.format(Locale.ROOT, "%s%s; load generator %.2f s%s%s", server, perTunnel,
+                cpu.benchCpuSeconds(), percent(cpu.benchCpuPercent(), ""), tooShort));
+    }
+
+    private static String percent(Double percent, String suffix) {
+        return percent == null ? "" : String.format(Locale.ROOT, " (%.0f%%%s)", percent, suffix);
     }
 
     static String errors(Map<String, Long> errors) {

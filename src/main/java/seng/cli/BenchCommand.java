@@ -44,7 +44,7 @@ final class BenchCommand {
             ReportTable.print(report, out);
             if (options.get().json() != null) {
                 ReportTable.writeJson(report, options.get().json());
-                out.println("\nJSON report written to " + options.get().json());
+                err.println("JSON report written to " + options.get().json());
             }
             return Main.EXIT_OK;
         } catch (IOException e) {
