@@ -8,6 +8,7 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.concurrent.TimeUnit;
 
 import javax.crypto.KeyAgreement;
@@ -28,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The public-key operations of one handshake, on the JDK's SunEC provider and on Bouncy Castle's
  * provider with keys converted to its own classes, which is how the server's crypto backend runs
- * them: ECDSA signing and verification on P-256 and P-384, and X25519 key agreement.
+ * them: ECDSA signing and verification on P-256 and P-384, and X25519 key agreement. Verification
+ * runs with a key object that has verified before, as the server's key cache provides, and with a
+ * key decoded from its encoding for each signature, as a peer certificate seen for the first time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,6 +53,8 @@ public class CurveBenchmark {
     private Signature verifier;
     private PrivateKey privateKey;
     private PublicKey publicKey;
+    private KeyFactory keyFactory;
+    private byte[] publicKeyEncoding;
     private byte[] signature;
     private KeyAgreement agreement;
     private KeyPair ours;
@@ -64,6 +69,8 @@ public class CurveBenchmark {
         KeyFactory converter = KeyFactory.getInstance("EC", BOUNCY_CASTLE);
         privateKey = bouncyCastle ? (PrivateKey) converter.translateKey(keyPair.getPrivate()) : keyPair.getPrivate();
         publicKey = bouncyCastle ? (PublicKey) converter.translateKey(keyPair.getPublic()) : keyPair.getPublic();
+        keyFactory = bouncyCastle ? converter : KeyFactory.getInstance("EC");
+        publicKeyEncoding = keyPair.getPublic().getEncoded();
 
         String algorithm = curve.equals("secp256r1") ? "SHA256withECDSA" : "SHA384withECDSA";
         signer = bouncyCastle ? Signature.getInstance(algorithm, BOUNCY_CASTLE) : Signature.getInstance(algorithm);
@@ -87,6 +94,13 @@ public class CurveBenchmark {
     @Benchmark
     public boolean verify() throws Exception {
         verifier.initVerify(publicKey);
+        verifier.update(message);
+        return verifier.verify(signature);
+    }
+
+    @Benchmark
+    public boolean verifyWithNewKey() throws Exception {
+        verifier.initVerify(keyFactory.generatePublic(new X509EncodedKeySpec(publicKeyEncoding)));
         verifier.update(message);
         return verifier.verify(signature);
     }
