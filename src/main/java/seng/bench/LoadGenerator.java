@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -128,11 +129,18 @@ public final class LoadGenerator {
         BenchReport.PingStats ping = null;
         BenchReport.ChurnStats churn = null;
         BenchReport.HoldStats hold = null;
+        List<EnclaveSlot> connected = connected(slots);
         try {
-            switch (options.mode()) {
-                case PING -> ping = ping(connected(slots), server);
-                case CHURN -> churn = churn(connector, slots, server);
-                case HOLD -> hold = hold(connected(slots), server);
+            if (connected.isEmpty() && options.mode() != BenchOptions.Mode.CHURN) {
+                // Pinging or holding no tunnel would only report zeros; the connect errors say why.
+                progress.printf("no enclave connected: skipping the %s phase%n",
+                        options.mode().name().toLowerCase(Locale.ROOT));
+            } else {
+                switch (options.mode()) {
+                    case PING -> ping = ping(connected, server);
+                    case CHURN -> churn = churn(connector, slots, server);
+                    case HOLD -> hold = hold(connected, server);
+                }
             }
         } finally {
             closeAll(slots);

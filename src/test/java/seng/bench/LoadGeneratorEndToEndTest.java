@@ -130,6 +130,7 @@ class LoadGeneratorEndToEndTest {
 
         assertThat(report.connect().connected()).isZero();
         assertThat(report.connect().errors()).containsOnlyKeys("alert_sent_bad_certificate");
+        assertThat(report.ping()).isNull();
         assertThat(report.hints()).singleElement().asString()
                 .contains("not " + otherDir.resolve(LoadGenerator.SERVER_CERTIFICATE_FILE), "--test-dir");
 
