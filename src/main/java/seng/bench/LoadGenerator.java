@@ -67,7 +67,7 @@ public final class LoadGenerator {
      *
      * @throws IOException if the test directory cannot be read, the JSON file cannot be written, a
      *     source address cannot be bound, or this machine's limits cannot hold the requested number
-     *     of enclaves; all of these are checked before the first certificate is generated
+     *     of enclaves. These are checked before the first certificate is generated.
      * @throws InterruptedException if a signal stopped the run; the JVM is exiting then
      */
     public static BenchReport run(BenchOptions options, PrintStream progress) throws IOException, InterruptedException {
@@ -132,7 +132,7 @@ public final class LoadGenerator {
         List<EnclaveSlot> connected = connected(slots);
         try {
             if (connected.isEmpty() && options.mode() != BenchOptions.Mode.CHURN) {
-                // Pinging or holding no tunnel would only report zeros; the connect errors say why.
+                // Pinging or holding no tunnel would only report zeros, and the connect errors explain the failure.
                 progress.printf("no enclave connected: skipping the %s phase%n",
                         options.mode().name().toLowerCase(Locale.ROOT));
             } else {
