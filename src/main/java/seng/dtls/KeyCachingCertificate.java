@@ -9,6 +9,8 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 /** A peer certificate whose public key comes from a {@link PeerKeyCache}, so repeated peers verify faster. */
 final class KeyCachingCertificate extends JcaTlsCertificate {
     private final PeerKeyCache keys;
+    /** The key after its first lookup, because Bouncy Castle requests it more than once per handshake. */
+    private PublicKey key;
 
     KeyCachingCertificate(JcaTlsCrypto crypto, byte[] encoding, PeerKeyCache keys) throws IOException {
         super(crypto, encoding);
@@ -17,6 +19,9 @@ final class KeyCachingCertificate extends JcaTlsCertificate {
 
     @Override
     protected PublicKey getPublicKey() throws IOException {
-        return keys.intern(super.getPublicKey());
+        if (key == null) {
+            key = keys.intern(super.getPublicKey());
+        }
+        return key;
     }
 }
