@@ -61,7 +61,12 @@ public final class LoopbackGateway implements Gateway {
         /** The read queue was full. */
         QUEUE_FULL,
         /** Longer than the buffer passed to {@link #read}. */
-        READ_BUFFER_TOO_SMALL
+        READ_BUFFER_TOO_SMALL;
+
+        /** Returns the name used in log fields and metric labels, such as {@code queue_full}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     private final IntPredicate isGatewayAddress;
@@ -299,7 +304,7 @@ public final class LoopbackGateway implements Gateway {
         StringJoiner field = new StringJoiner(",");
         dropped.forEach((reason, count) -> {
             if (count > 0) {
-                field.add(reason.name().toLowerCase(Locale.ROOT) + ":" + count);
+                field.add(reason.label() + ":" + count);
             }
         });
         return field.length() == 0 ? "-" : field.toString();

@@ -203,7 +203,7 @@ final class ServerMetrics {
         text.family("seng_gateway_packets_dropped_total", COUNTER, "Packets the gateway dropped, by reason.");
         for (LoopbackGateway.DropReason reason : LoopbackGateway.DropReason.values()) {
             text.sample("seng_gateway_packets_dropped_total", counters.dropped(reason),
-                    "reason", reason.name().toLowerCase(java.util.Locale.ROOT));
+                    "reason", reason.label());
         }
     }
 
