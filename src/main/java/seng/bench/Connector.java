@@ -110,7 +110,7 @@ final class Connector implements AutoCloseable {
     }
 
     /**
-     * Refuses every further attempt. Those in progress go on: interrupting one would close its
+     * Rejects every further attempt. Those in progress go on: interrupting one would close its
      * sockets without close_notify, and the server would keep its address until the pairing timeout.
      */
     void stop() {
